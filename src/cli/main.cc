@@ -1,0 +1,3 @@
+#include <cstdio>
+#include "virt-sandbox/sandbox.h"
+int main() { std::puts(vsb::Version()); return 0; }
