@@ -15,6 +15,8 @@ std::string InitSpec::Encode() const {
   w.StringList(argv);
   w.StringList(env);
   w.Bytes(cwd);
+  w.U8(cwd_required);
+  w.U8(set_groups);
   w.U32(uid);
   w.U32(gid);
   w.U32(static_cast<uint32_t>(groups.size()));
@@ -38,6 +40,8 @@ std::optional<InitSpec> InitSpec::Decode(std::string_view data) {
   s.argv = r.StringList();
   s.env = r.StringList();
   s.cwd = r.Bytes();
+  s.cwd_required = r.U8() != 0;
+  s.set_groups = r.U8() != 0;
   s.uid = r.U32();
   s.gid = r.U32();
   uint32_t ngroups = r.U32();

@@ -25,9 +25,11 @@ struct InitSpec {
   std::vector<std::string> argv;  // argv[0] is searched in PATH from env
   std::vector<std::string> env;   // "KEY=VALUE"
   std::string cwd = "/";
+  bool cwd_required = false;      // false: fall back to / when cwd is missing
   uint32_t uid = 0;
   uint32_t gid = 0;
   std::vector<uint32_t> groups;   // supplementary groups
+  bool set_groups = true;         // false: the user namespace denies setgroups
   bool keep_caps = false;         // -p: namespaced root keeps its capabilities
   bool tty = false;               // allocate a pty; stdout and stderr merge
   std::string seccomp_bpf;        // struct sock_filter[]; empty = unconfined
