@@ -119,8 +119,11 @@ int Apply(const Op& op, int& root_fd, const int* trees) {
       break;
     }
     case OpKind::kReadOnly:
-      // A self-bind made read-only works whether or not target is a mount root.
-      m = CloneTree(target.fd, "", op.recursive);
+      // A mount root is changed in place; any other directory gets a
+      // read-only self-bind that keeps the mounts beneath it.
+      if (SetAttrs(target.fd, MOUNT_ATTR_RDONLY, op.recursive) == 0) return 0;
+      if (errno != EINVAL) return -1;
+      m = CloneTree(target.fd, "", true);
       if (m >= 0 && SetAttrs(m, MOUNT_ATTR_RDONLY, op.recursive) < 0) return -1;
       break;
     default:
