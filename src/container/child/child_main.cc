@@ -50,7 +50,7 @@ int Apply(const Op& op, int& root_fd, const int* trees) {
   const char* t = op.target.c_str();
   switch (op.kind) {
     case OpKind::kMirror: {
-      if (MirrorDirectory(root_fd, t) < 0) return -1;
+      if (MirrorDirectory(root_fd, t, kStaging) < 0) return -1;
       if (!strcmp(t, "/")) {  // the root itself is now the mirror tmpfs
         close(root_fd);
         root_fd = OpenRoot();

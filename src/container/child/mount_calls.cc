@@ -126,20 +126,19 @@ int Attach(int mount_fd, int target_fd) {
                         MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
-int MirrorDirectory(int root_fd, const char* path) {
+int MirrorDirectory(int root_fd, const char* path, const char* root_path) {
   // `lower` keeps pointing at the original directory once the tmpfs covers
   // it: entries are read and cloned from there.
   Fd lower{OpenInRoot(root_fd, path, false)};
   if (lower.fd < 0) return -1;
   Fd list{openat(lower.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
   if (list.fd < 0) return -1;
-  struct stat st;
-  if (fstat(list.fd, &st) < 0) return -1;
-  char opts[64] = "mode=0755";
-  (void)st;
-  Fd tmp{NewMount("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)};
+  Fd tmp{NewMount("tmpfs", "mode=0755", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)};
   if (tmp.fd < 0 || Attach(tmp.fd, lower.fd) < 0) return -1;
-  Fd upper{OpenInRoot(root_fd, path, false)};
+  // Walking a path crosses the new mount; the root itself is reopened by its
+  // host path, since "." from root_fd stays on the covered directory.
+  bool is_root = !strcmp(Relative(path), ".");
+  Fd upper{is_root ? open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC) : OpenInRoot(root_fd, path, false)};
   if (upper.fd < 0) return -1;
   char buf[4096];
   for (;;) {

@@ -16,9 +16,10 @@ int NewMount(const char* fstype, const char* options, unsigned attrs);  // fsope
 int SetAttrs(int mount_fd, unsigned attrs, bool recursive);
 int Attach(int mount_fd, int target_fd);  // move_mount onto target
 
-// Lays a tmpfs over directory `dir_fd` holding a bind of each of its entries,
+// Lays a tmpfs over directory `path` holding a bind of each of its entries,
 // so that new mount points can be made there without touching the host.
-int MirrorDirectory(int root_fd, const char* path);
+// root_path is where the new root is attached (to reopen it when path is /).
+int MirrorDirectory(int root_fd, const char* path, const char* root_path);
 
 int BringUpLoopback();
 
