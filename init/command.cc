@@ -75,7 +75,11 @@ void CloseAllBut(std::vector<int> keep) {
       Report(err_fd, InitReport::kSetupFailed, errno, "setgroups");
   }
   if (setresgid(spec.gid, spec.gid, spec.gid) < 0) Report(err_fd, InitReport::kSetupFailed, errno, "setresgid");
+  // Keep the permitted set across setresuid just long enough for
+  // DropCapabilities to clear the bounding set (it needs CAP_SETPCAP).
+  prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
   if (setresuid(spec.uid, spec.uid, spec.uid) < 0) Report(err_fd, InitReport::kSetupFailed, errno, "setresuid");
+  prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
   // A fresh session keyring: no keys of the launcher's session are reachable.
   syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr);
   if (int e = DropCapabilities(spec.keep_caps); e) Report(err_fd, InitReport::kSetupFailed, e, "drop capabilities");

@@ -92,7 +92,9 @@ void AddDev(std::vector<Op>& ops, std::vector<std::string>& trees) {
     ops.push_back(MakeOp(OpKind::kCreateFile, path, "create device node"));
     Op bind = MakeOp(OpKind::kBindHost, path, "bind device");
     bind.fd = static_cast<int>(trees.size());
-    bind.attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC;
+    // Read-only mounts still let device nodes be opened for writing; this
+    // only stops chmod/utimes on the host's nodes.
+    bind.attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC;
     trees.push_back(path);
     ops.push_back(bind);
   }
@@ -148,6 +150,7 @@ Result<child::ChildPlan> RenderChildPlan(const policy::ContainerPlan& plan, cons
   cp.hostname = plan.hostname;
   cp.tty = plan.tty;
   cp.pass_fds = plan.pass_fds;
+  cp.drop_bounding_set = !plan.map_all_ids && !plan.keep_caps;
   TargetMaker maker(plan.root, cp.ops);
 
   // Mount points missing from the root view, in a first pass, so mirrors

@@ -7,6 +7,8 @@
 namespace vsb::policy {
 namespace {
 
+constexpr uint64_t kDefaultTmpBytes = 1ull << 30;  // -m ram:/tmp=SIZE overrides
+constexpr uint64_t kDefaultRunBytes = 64ull << 20;
 constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 bool ValidName(const std::string& name) {
@@ -172,9 +174,10 @@ Result<ContainerPlan> CompileContainer(const SandboxConfig& config, const host::
     best->includes.push_back(inc);
   }
   std::vector<PlannedMount> defaults;
+  // Bounded, so that filling them cannot exhaust the host's memory.
   for (const char* dir : {"/tmp", "/var/tmp"})
-    if (!IsTarget(plan.mounts, dir)) defaults.push_back(Tmpfs(dir, 01777));
-  if (!IsTarget(plan.mounts, "/run")) defaults.push_back(Tmpfs("/run", 0755));
+    if (!IsTarget(plan.mounts, dir)) defaults.push_back(Tmpfs(dir, 01777, kDefaultTmpBytes));
+  if (!IsTarget(plan.mounts, "/run")) defaults.push_back(Tmpfs("/run", 0755, kDefaultRunBytes));
   plan.mounts.insert(plan.mounts.begin(), defaults.begin(), defaults.end());
 
   plan.hidden = ApplyExpose(DefaultHiddenPaths(home), config.expose);

@@ -72,7 +72,9 @@ int Apply(const Op& op, int& root_fd, const int* trees) {
       break;
   }
   Fd target{OpenInRoot(root_fd, t, op.kind == OpKind::kMask)};
-  if (target.fd < 0) return op.optional && errno == ENOENT ? 0 : -1;
+  // An optional target the caller cannot even reach needs no mask.
+  if (target.fd < 0)
+    return op.optional && (errno == ENOENT || errno == EACCES || errno == ENOTDIR) ? 0 : -1;
   int m = -1;
   switch (op.kind) {
     case OpKind::kTmpfs:
@@ -216,6 +218,9 @@ void ChildMain(const ChildPlan& p) noexcept {
   for (int i = 0; i < 3; ++i) Place(p, saved[i], i);
   CloseOthers(p);
 
+  if (p.drop_bounding_set)
+    for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; ++cap)
+      if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) Fail(p, "clear capability bounding set", nullptr);
   char arg0[] = "virt-sandbox-init";
   char* argv[] = {arg0, nullptr};
   char* envp[] = {nullptr};

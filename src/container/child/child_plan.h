@@ -46,6 +46,9 @@ struct ChildPlan {
   std::vector<Op> ops;
   std::string hostname;
   bool tty = false;
+  // Clear the bounding set before exec: init of an unprivileged caller has no
+  // capabilities after exec, so it could not do it later.
+  bool drop_bounding_set = false;
 
   // Descriptors (numbers in the parent, inherited by the child).
   int sync_fd = -1;     // read end: one byte once the id maps are written
