@@ -30,7 +30,7 @@ Result<CompiledContainer> CompileForContainer(const SandboxConfig& config) {
   VSB_ASSIGN_OR_RETURN(c.plan, policy::CompileContainer(config, facts));
   c.inputs.init_path = facts.init_path;
   VSB_ASSIGN_OR_RETURN(c.inputs.seccomp_bpf,
-                       host::LoadSeccompProgram(c.plan.seccomp, c.plan.keep_caps, facts.exe_dir));
+                       host::LoadSeccompProgram(c.plan.seccomp, c.plan.keep_caps, facts.helper_dir));
   return c;
 }
 

@@ -93,17 +93,19 @@ Result<HostFacts> GatherHostFacts(const SandboxConfig& config) {
   char cwd[PATH_MAX];
   f.cwd = getcwd(cwd, sizeof cwd) ? cwd : "/";
   f.exe_dir = ExeDir();
-  for (const std::string& candidate :
-       {f.exe_dir + "/virt-sandbox-init", f.exe_dir + "/../libexec/virt-sandbox/virt-sandbox-init"}) {
-    if (access(candidate.c_str(), X_OK) == 0) {
-      f.init_path = candidate;
+  // Beside the program (build tree, CLI), its ../libexec, then where this
+  // library was installed or built: programs linking the library find it too.
+  for (const std::string& dir : {f.exe_dir, f.exe_dir + "/../libexec/virt-sandbox",
+                                 std::string(VSB_LIBEXEC_DIR), std::string(VSB_BUILD_DIR)}) {
+    if (access((dir + "/virt-sandbox-init").c_str(), X_OK) == 0) {
+      f.helper_dir = dir;
+      f.init_path = dir + "/virt-sandbox-init";
       break;
     }
   }
   if (f.init_path.empty())
-    return Fail(Error(ErrorCode::kNotFound,
-                      "virt-sandbox-init not found beside " + f.exe_dir +
-                          " or in ../libexec/virt-sandbox (reinstall virt-sandbox)"));
+    return Fail(Error(ErrorCode::kNotFound, "virt-sandbox-init not found beside " + f.exe_dir +
+                                                " nor in " VSB_LIBEXEC_DIR " (reinstall virt-sandbox)"));
   f.stdin_tty = isatty(0);
   f.stdout_tty = isatty(1);
   winsize ws{};

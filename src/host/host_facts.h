@@ -27,6 +27,7 @@ struct HostFacts {
   std::string cwd;                    // caller's working directory
   std::string exe_dir;                // directory of the running virt-sandbox
   std::string init_path;              // the static virt-sandbox-init to exec
+  std::string helper_dir;             // where init was found; seccomp/ sits beside it
   bool stdin_tty = false;
   bool stdout_tty = false;
   uint16_t rows = 0, cols = 0;
