@@ -15,6 +15,7 @@
 #include "container/child/child_plan.h"
 #include "container/host_image.h"
 #include "container/launch_state.h"
+#include "container/qcow_export.h"
 #include "container/render.h"
 #include "container/wait.h"
 
@@ -59,6 +60,12 @@ Result<UniqueFd> SpecMemfd(const policy::ContainerPlan& plan, const EngineInputs
   return fd;
 }
 
+bool IsQcow2(const std::string& path) {
+  char magic[4] = {};
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  return fd && pread(fd.get(), magic, 4, 0) == 4 && memcmp(magic, "QFI\xfb", 4) == 0;
+}
+
 Status PrepareMounts(const policy::ContainerPlan& plan, LaunchState& st, RenderInputs& in) {
   for (const PlannedMount& m : plan.mounts) {
     in.mount_sources.push_back(m.source);
@@ -72,7 +79,13 @@ Status PrepareMounts(const policy::ContainerPlan& plan, LaunchState& st, RenderI
       if (access(m.source.c_str(), F_OK) != 0)
         return FailErrno(errno, "-m host-bind:" + m.target + "=" + m.source);
     } else if (m.kind == PlannedMount::Kind::kHostImage) {
-      VSB_ASSIGN_OR_RETURN(UniqueFd mnt, MountImage(m.source, m.format, m.writable));
+      std::string image = m.source;
+      if (m.format == "qcow2" || (m.format.empty() && IsQcow2(m.source))) {
+        VSB_ASSIGN_OR_RETURN(QcowExport exp, QcowExport::Start(m.source, m.writable, plan.name));
+        image = exp.raw_path();
+        st.qcow_exports.push_back(std::move(exp));
+      }
+      VSB_ASSIGN_OR_RETURN(UniqueFd mnt, MountImage(image, "raw", m.writable));
       in.image_fds.back() = mnt.get();
       st.image_mounts.push_back(std::move(mnt));
     }
@@ -137,9 +150,10 @@ Status Spawn(const policy::ContainerPlan& plan, LaunchState& st, child::ChildPla
   st.control_child.reset();
   VSB_TRY(WriteIdMaps(plan, st.init_pid));
   if (st.cgroup) VSB_TRY(st.cgroup->AddProcess(st.init_pid));
-  if (!st.temp_dirs.empty() || st.cgroup) {
+  if (!st.temp_dirs.empty() || !st.qcow_exports.empty() || st.cgroup) {
     std::vector<std::string> temps;
     for (const auto& t : st.temp_dirs) temps.push_back(t.path());
+    for (const auto& q : st.qcow_exports) temps.push_back(q.dir());
     VSB_ASSIGN_OR_RETURN(Janitor j, Janitor::Start(st.pidfd.get(), st.cgroup ? st.cgroup->Dirs()
                                                                               : std::vector<std::string>{},
                                                    temps));
@@ -195,6 +209,7 @@ LaunchState::~LaunchState() {
   if (cgroup) cgroup->KillAll();
   cgroup.reset();
   image_mounts.clear();
+  qcow_exports.clear();
   temp_dirs.clear();
   janitor.reset();
   if (mask_saved) {

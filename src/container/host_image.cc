@@ -25,7 +25,7 @@ Result<std::string> DetectFilesystem(int image_fd, const std::string& path) {
   if (n < 0) return FailErrno(errno, "read image " + path);
   size_t size = static_cast<size_t>(n);
   if (At(buf, size, 0, "QFI\xfb", 4))
-    return FailInvalid("host-image " + path + ": qcow2 images are not supported by the container engine yet (convert with `qemu-img convert -O raw`)");
+    return FailInvalid("host-image " + path + ": a qcow2 image named as raw (use format=qcow2)");
   if (At(buf, size, 0x438, "\x53\xef", 2)) return std::string("ext4");  // ext2/3/4
   if (At(buf, size, 0, "XFSB", 4)) return std::string("xfs");
   if (At(buf, size, 0x10040, "_BHRfS_M", 8)) return std::string("btrfs");
@@ -36,8 +36,6 @@ Result<std::string> DetectFilesystem(int image_fd, const std::string& path) {
 Result<UniqueFd> MountImage(const std::string& path, const std::string& format, bool writable) {
   UniqueFd image(open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC));
   if (!image) return FailErrno(errno, "open host-image " + path);
-  if (format == "qcow2")
-    return FailInvalid("host-image " + path + ": qcow2 is not supported by the container engine yet (convert with `qemu-img convert -O raw`)");
   VSB_ASSIGN_OR_RETURN(std::string fstype, DetectFilesystem(image.get(), path));
 
   UniqueFd control(open("/dev/loop-control", O_RDWR | O_CLOEXEC));

@@ -10,6 +10,7 @@
 #include "base/unique_fd.h"
 #include "container/cgroup.h"
 #include "container/janitor.h"
+#include "container/qcow_export.h"
 #include "container/temp_dir.h"
 #include "proto/init_spec.h"
 
@@ -17,6 +18,7 @@ namespace vsb::container {
 
 struct LaunchState {
   std::vector<TempDir> temp_dirs;
+  std::vector<QcowExport> qcow_exports;  // outlive image_mounts (declared first)
   std::vector<UniqueFd> image_mounts;
   std::optional<SandboxCgroup> cgroup;
   UniqueFd spec_memfd;
