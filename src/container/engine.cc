@@ -85,7 +85,7 @@ Status PrepareMounts(const policy::ContainerPlan& plan, LaunchState& st, RenderI
         image = exp.raw_path();
         st.qcow_exports.push_back(std::move(exp));
       }
-      VSB_ASSIGN_OR_RETURN(UniqueFd mnt, MountImage(image, "raw", m.writable));
+      VSB_ASSIGN_OR_RETURN(UniqueFd mnt, MountImage(image, m.writable));
       in.image_fds.back() = mnt.get();
       st.image_mounts.push_back(std::move(mnt));
     }

@@ -33,7 +33,7 @@ Result<std::string> DetectFilesystem(int image_fd, const std::string& path) {
   return FailInvalid("host-image " + path + ": no ext2/3/4, xfs, btrfs or vfat filesystem found");
 }
 
-Result<UniqueFd> MountImage(const std::string& path, const std::string& format, bool writable) {
+Result<UniqueFd> MountImage(const std::string& path, bool writable) {
   UniqueFd image(open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC));
   if (!image) return FailErrno(errno, "open host-image " + path);
   VSB_ASSIGN_OR_RETURN(std::string fstype, DetectFilesystem(image.get(), path));

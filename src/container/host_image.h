@@ -16,6 +16,6 @@ Result<std::string> DetectFilesystem(int image_fd, const std::string& path);
 // A detached mount of the raw image at `path` (loop device with autoclear:
 // it disappears with the last mount). qcow2 images are first exported as a
 // raw file (QcowExport) by the caller.
-Result<UniqueFd> MountImage(const std::string& path, const std::string& format, bool writable);
+Result<UniqueFd> MountImage(const std::string& path, bool writable);
 
 }  // namespace vsb::container

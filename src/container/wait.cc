@@ -103,7 +103,10 @@ Status RelayTty(LaunchState& st, const Stdio& stdio, int64_t deadline) {
     st.timed_out = true;
     Kill(st);
   }
-  if (!end) return std::unexpected(end.error());
+  if (!end) {
+    Kill(st);  // the host terminal is gone: nobody can talk to the sandbox
+    return std::unexpected(end.error());
+  }
   return {};
 }
 
