@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "host/seccomp_program.h"
+
 namespace vsb::policy {
 namespace {
 
@@ -48,7 +50,15 @@ std::string KernelCachePath(const std::string& cache_dir, const host::FileStamp&
 Result<VmPlan> CompileVm(const SandboxConfig& config) {
   VSB_ASSIGN_OR_RETURN(host::KernelFacts facts,
                        host::GatherKernelFacts({config.kernver, config.kernpath, config.kmodpath}));
-  return CompileVm(config, facts);
+  VSB_ASSIGN_OR_RETURN(VmPlan plan, CompileVm(config, facts));
+  // The same seccomp program as the container engine, loaded by init in the
+  // guest before exec. The profiles sit beside virt-sandbox-init (build tree
+  // and libexec alike).
+  const std::string& init = facts.init_binary;
+  VSB_ASSIGN_OR_RETURN(plan.spec.seccomp_bpf,
+                       host::LoadSeccompProgram(config.seccomp, config.privileged,
+                                                init.substr(0, init.rfind('/'))));
+  return plan;
 }
 
 Result<VmPlan> CompileVm(const SandboxConfig& c, const host::KernelFacts& f) {
@@ -146,7 +156,8 @@ Result<VmPlan> CompileVm(const SandboxConfig& c, const host::KernelFacts& f) {
     p.setup.mounts.push_back(std::move(g));
   }
   p.setup.hostname = !c.hostname.empty() ? c.hostname : !c.name.empty() ? c.name : "sandbox";
-  p.setup.debug = c.debug || c.verbose;  // guest progress lines
+  p.setup.debug = c.debug || c.verbose;
+  p.setup.debug_shell = c.debug_shell;  // guest progress lines
 
   proto::InitSpec& s = p.spec;
   s.argv = c.command;
@@ -155,6 +166,7 @@ Result<VmPlan> CompileVm(const SandboxConfig& c, const host::KernelFacts& f) {
   if (!f.term.empty()) s.env.push_back("TERM=" + f.term);
   for (const auto& [k, v] : c.env) s.env.push_back(k + "=" + v);
   s.cwd = !c.cwd.empty() ? c.cwd : (f.cwd.empty() || GuestPrivatePath(f.cwd)) ? "/" : f.cwd;
+  s.cwd_required = !c.cwd.empty();
   if (c.privileged) {
     s.uid = 0;
     s.gid = 0;

@@ -33,7 +33,7 @@ std::string VmPlanToJson(const VmPlan& p) {
       {"shares", shares},
       {"disks", disks},
       {"guest", {{"root_tag", p.setup.root_tag}, {"mounts", mounts},
-                 {"hostname", p.setup.hostname}}},
+                 {"hostname", p.setup.hostname}, {"debug_shell", p.setup.debug_shell}}},
       {"command", {{"argv", p.spec.argv}, {"env", p.spec.env}, {"cwd", p.spec.cwd},
                    {"uid", p.spec.uid}, {"gid", p.spec.gid}, {"groups", p.spec.groups},
                    {"keep_caps", p.spec.keep_caps}, {"tty", p.spec.tty},

@@ -57,6 +57,7 @@ std::string GuestSetup::Encode() const {
   }
   w.Bytes(hostname);
   w.U8(debug);
+  w.U8(debug_shell);
   return w.data();
 }
 
@@ -80,6 +81,7 @@ std::optional<GuestSetup> GuestSetup::Decode(std::string_view data) {
   }
   s.hostname = r.Bytes();
   s.debug = r.U8() != 0;
+  s.debug_shell = r.U8() != 0;
   if (!r.ok() || !r.at_end() || s.root_tag.empty()) return std::nullopt;
   return s;
 }

@@ -96,7 +96,8 @@ struct GuestSetup {
   std::string root_tag = "vsbroot";  // 9p tag of the read-only root
   std::vector<GuestMount> mounts;
   std::string hostname;
-  bool debug = false;
+  bool debug = false;        // LOG progress lines to the host
+  bool debug_shell = false;  // -l: /bin/sh on the "vsb.shell" port
   std::string Encode() const;
   static std::optional<GuestSetup> Decode(std::string_view data);
   bool operator==(const GuestSetup&) const = default;

@@ -1,0 +1,81 @@
+// Issue 2 "What it must show": every exit-status case of the contract, with
+// no leftovers after each: the command's code, 128+N for signal N, 124 for
+// --timeout, 125 for a sandbox that could not be set up (one stderr line),
+// 126 not executable, 127 not found; and signals to the launcher forwarded.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "probe/probe_support.h"
+
+namespace vsb::testing {
+namespace {
+
+class ExitStatusTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { VSB_REQUIRE(MissingRoot()); }
+  // Runs and checks the status and that the host is as before.
+  CliRun Expect(const std::vector<std::string>& options, const std::vector<std::string>& command,
+                int status) {
+    HostSnapshot before = TakeHostSnapshot();
+    CliRun run = RunSandboxed(GetParam(), options, command);
+    EXPECT_EQ(run.status, status) << Describe(run);
+    ExpectNoLeftovers(before);
+    return run;
+  }
+};
+
+TEST_P(ExitStatusTest, Success) {
+  CliRun run = Expect({}, {"/bin/true"}, 0);
+  EXPECT_EQ(run.err, "");
+}
+
+TEST_P(ExitStatusTest, CommandExitCode) { Expect({}, {"/bin/sh", "-c", "exit 7"}, 7); }
+
+TEST_P(ExitStatusTest, KilledBySignal) {
+  Expect({}, {"/bin/sh", "-c", "kill -9 $$"}, 128 + 9);
+  Expect({}, {"/bin/sh", "-c", "kill -SEGV $$"}, 128 + 11);
+}
+
+TEST_P(ExitStatusTest, Timeout) { Expect({"--timeout", "1"}, {"/bin/sleep", "30"}, 124); }
+
+// A host-bind whose source does not exist cannot be set up: 125 and exactly
+// one line on stderr, "virt-sandbox: ...".
+TEST_P(ExitStatusTest, SetupFailure) {
+  CliRun run = Expect({"-m", "host-bind:/srv=/nonexistent/" + UniqueMarker("src")}, {"/bin/true"}, 125);
+  EXPECT_EQ(run.err.rfind("virt-sandbox:", 0), 0u) << run.err;
+  EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+  EXPECT_EQ(run.out, "");
+}
+
+TEST_P(ExitStatusTest, NotExecutable) {
+  CliRun run = Expect({}, {"/etc/passwd"}, 126);
+  EXPECT_NE(run.err.find("/etc/passwd"), std::string::npos) << "the message names the command";
+}
+
+TEST_P(ExitStatusTest, NotFound) {
+  CliRun run = Expect({}, {"/nonexistent"}, 127);
+  EXPECT_NE(run.err.find("/nonexistent"), std::string::npos) << "the message names the command";
+  Expect({}, {"no-such-command-" + UniqueMarker("cmd")}, 127);
+}
+
+// SIGTERM to the launcher reaches the command, which dies of it: 143.
+TEST_P(ExitStatusTest, TermIsForwarded) {
+  HostSnapshot before = TakeHostSnapshot();
+  std::string marker = UniqueMarker("term");
+  pid_t launcher = SpawnCli({"-c", GetParam(), "--", "/bin/sh", "-c", "sleep 30; : " + marker});
+  ASSERT_GT(launcher, 0);
+  ASSERT_GT(WaitForMarker(marker, "sh"), 0) << "the sandboxed command never started";
+  kill(launcher, SIGTERM);
+  int st = 0;
+  ASSERT_EQ(waitpid(launcher, &st, 0), launcher);
+  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGTERM) << "wait status " << st;
+  ExpectNoLeftovers(before);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, ExitStatusTest, ::testing::ValuesIn(kEnabledEngines), EngineName);
+
+}  // namespace
+}  // namespace vsb::testing
