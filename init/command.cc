@@ -59,6 +59,9 @@ void CloseAllBut(std::vector<int> keep) {
 }
 
 [[noreturn]] void RunChild(const proto::InitSpec& spec, const CommandStdio& io, int err_fd) {
+  // Default dispositions: an ignored SIGPIPE inherited from the caller would
+  // otherwise survive exec and change how pipelines end.
+  for (int sig = 1; sig < NSIG; ++sig) signal(sig, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -72,6 +72,7 @@ Status PrepareMounts(const policy::ContainerPlan& plan, LaunchState& st, RenderI
     in.image_fds.push_back(-1);
     if (m.temp_source) {
       VSB_ASSIGN_OR_RETURN(TempDir dir, TempDir::Create(plan.name, plan.uid, plan.gid));
+      st.janitor->TrackDirectory(dir.path());
       VSB_TRY(dir.CopyIncludes(m.target, m.includes, plan.uid, plan.gid));
       in.mount_sources.back() = dir.path();
       st.temp_dirs.push_back(std::move(dir));
@@ -81,7 +82,7 @@ Status PrepareMounts(const policy::ContainerPlan& plan, LaunchState& st, RenderI
     } else if (m.kind == PlannedMount::Kind::kHostImage) {
       std::string image = m.source;
       if (m.format == "qcow2" || (m.format.empty() && IsQcow2(m.source))) {
-        VSB_ASSIGN_OR_RETURN(QcowExport exp, QcowExport::Start(m.source, m.writable, plan.name));
+        VSB_ASSIGN_OR_RETURN(QcowExport exp, QcowExport::Start(m.source, m.writable, plan.name, *st.janitor));
         image = exp.raw_path();
         st.qcow_exports.push_back(std::move(exp));
       }
@@ -150,23 +151,27 @@ Status Spawn(const policy::ContainerPlan& plan, LaunchState& st, child::ChildPla
   st.control_child.reset();
   VSB_TRY(WriteIdMaps(plan, st.init_pid));
   if (st.cgroup) VSB_TRY(st.cgroup->AddProcess(st.init_pid));
-  if (!st.temp_dirs.empty() || !st.qcow_exports.empty() || st.cgroup) {
-    std::vector<std::string> temps;
-    for (const auto& t : st.temp_dirs) temps.push_back(t.path());
-    for (const auto& q : st.qcow_exports) temps.push_back(q.dir());
-    VSB_ASSIGN_OR_RETURN(Janitor j, Janitor::Start(st.pidfd.get(), st.cgroup ? st.cgroup->Dirs()
-                                                                              : std::vector<std::string>{},
-                                                   temps));
-    st.janitor.emplace(std::move(j));
-  }
   char go = 1;
   if (write(st.sync_wr.get(), &go, 1) != 1) return FailErrno(errno, "start sandbox");
   st.sync_wr.reset();
   return {};
 }
 
+// Whether the run creates anything on the host that a killed launcher would
+// leave behind.
+bool NeedsJanitor(const policy::ContainerPlan& plan) {
+  if (plan.memory_bytes || plan.cpus > 0 || plan.pids) return true;
+  for (const PlannedMount& m : plan.mounts)
+    if (m.temp_source || m.kind == PlannedMount::Kind::kHostImage) return true;
+  return false;
+}
+
 Status Prepare(const policy::ContainerPlan& plan, const EngineInputs& inputs, LaunchState& st,
                child::ChildPlan& cp) {
+  if (NeedsJanitor(plan)) {
+    VSB_ASSIGN_OR_RETURN(Janitor j, Janitor::Start());
+    st.janitor.emplace(std::move(j));
+  }
   RenderInputs in;
   VSB_TRY(PrepareMounts(plan, st, in));
   VSB_ASSIGN_OR_RETURN(cp, RenderChildPlan(plan, in));
@@ -186,6 +191,7 @@ Status Prepare(const policy::ContainerPlan& plan, const EngineInputs& inputs, La
   if (limits.any()) {
     VSB_ASSIGN_OR_RETURN(SandboxCgroup cg, SandboxCgroup::Create(plan.name, limits));
     st.cgroup.emplace(std::move(cg));
+    for (const auto& dir : st.cgroup->Dirs()) st.janitor->TrackCgroup(dir);
   }
   // Signals the launcher forwards, plus SIGCHLD, arrive on a signalfd.
   sigset_t mask;

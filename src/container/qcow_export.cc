@@ -36,12 +36,14 @@ bool Exported(const std::string& path) {
 
 }  // namespace
 
-Result<QcowExport> QcowExport::Start(const std::string& image, bool writable, const std::string& name) {
+Result<QcowExport> QcowExport::Start(const std::string& image, bool writable, const std::string& name,
+                                     Janitor& janitor) {
   if (access(kDaemon, X_OK) != 0)
     return Fail(Error(ErrorCode::kNotFound, "host-image " + image +
                                                 ": qcow2 needs qemu-storage-daemon (apt-get install qemu-utils)"));
   std::string dir = "/run/virt-sandbox-" + name + "-qcow-XXXXXX";
   if (!mkdtemp(dir.data())) return FailErrno(errno, "create qcow2 export directory");
+  janitor.TrackDirectory(dir);
   std::string raw = dir + "/raw";
   if (int fd = open(raw.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600); fd >= 0) close(fd);
   const char* ro = writable ? "off" : "on";

@@ -9,12 +9,15 @@
 #include <string>
 
 #include "base/result.h"
+#include "container/janitor.h"
 
 namespace vsb::container {
 
 class QcowExport {
  public:
-  static Result<QcowExport> Start(const std::string& image, bool writable, const std::string& name);
+  // The export directory is named to `janitor` as soon as it exists.
+  static Result<QcowExport> Start(const std::string& image, bool writable, const std::string& name,
+                                  Janitor& janitor);
   QcowExport(QcowExport&& o) noexcept : pid_(o.pid_), dir_(std::move(o.dir_)) { o.pid_ = -1; o.dir_.clear(); }
   QcowExport& operator=(QcowExport&&) = delete;
   ~QcowExport();

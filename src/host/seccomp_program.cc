@@ -1,5 +1,7 @@
 #include "host/seccomp_program.h"
 
+#include "host/seccomp_unknown_guard.h"
+
 #include <fcntl.h>
 #include <seccomp.h>
 #include <sys/ioctl.h>
@@ -286,6 +288,7 @@ bool IsProfileName(std::string_view s) {
 Result<std::string> CompileSeccompPolicy(std::string_view text, std::string_view name) {
   VSB_ASSIGN_OR_RETURN(Ctx ctx, Build(text, name));
   VSB_ASSIGN_OR_RETURN(std::string bpf, Export(ctx.get(), false, name));
+  bpf = PrependUnknownSyscallGuard(bpf, HighestKnownSyscall());
   VSB_TRY(ValidateSeccompBpf(bpf, name));
   return bpf;
 }
