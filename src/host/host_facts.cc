@@ -1,6 +1,7 @@
 #include "host/host_facts.h"
 
 #include <linux/landlock.h>
+#include <dirent.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/ioctl.h>
@@ -116,6 +117,11 @@ Result<HostFacts> GatherHostFacts(const SandboxConfig& config) {
   for (char** e = environ; e && *e; ++e) {
     const char* eq = std::strchr(*e, '=');
     if (eq) f.env.emplace_back(std::string(*e, eq - *e), std::string(eq + 1));
+  }
+  if (DIR* home = opendir("/home")) {
+    while (dirent* e = readdir(home))
+      if (e->d_name[0] != '.' && e->d_type == DT_DIR) f.home_dirs.push_back(std::string("/home/") + e->d_name);
+    closedir(home);
   }
   long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
   f.landlock_abi = abi > 0 ? static_cast<int>(abi) : 0;

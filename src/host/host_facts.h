@@ -32,6 +32,7 @@ struct HostFacts {
   bool stdout_tty = false;
   uint16_t rows = 0, cols = 0;
   std::vector<std::pair<std::string, std::string>> env;  // the caller's environment
+  std::vector<std::string> home_dirs; // /home/* on the host (others' homes are hidden)
   int landlock_abi = 0;               // 0 = unavailable
   uint32_t pid = 0;                   // the launcher's pid (unique names)
   uint64_t nonce = 0;                 // random, for unique names

@@ -180,7 +180,11 @@ Result<ContainerPlan> CompileContainer(const SandboxConfig& config, const host::
   if (!IsTarget(plan.mounts, "/run")) defaults.push_back(Tmpfs("/run", 0755, kDefaultRunBytes));
   plan.mounts.insert(plan.mounts.begin(), defaults.begin(), defaults.end());
 
-  plan.hidden = ApplyExpose(DefaultHiddenPaths(home), config.expose);
+  // Other users' homes are theirs: only the caller's (and -S user's) show.
+  std::vector<std::string> hidden = DefaultHiddenPaths(home);
+  for (const auto& dir : facts.home_dirs)
+    if (dir != home && dir != facts.caller.home) hidden.push_back(dir);
+  plan.hidden = ApplyExpose(std::move(hidden), config.expose);
   if (home != facts.caller.home)
     for (auto& p : ApplyExpose(DefaultHiddenPaths(facts.caller.home), config.expose)) plan.hidden.push_back(p);
 

@@ -120,3 +120,24 @@ TEST(ContainerPlan, NamesAreUniquePerLaunch) {
 
 }  // namespace
 }  // namespace vsb::policy
+
+namespace vsb::policy {
+namespace {
+
+TEST(ContainerPlan, OtherUsersHomesAreHiddenUnlessExposed) {
+  host::HostFacts f = Facts(1000);
+  f.home_dirs = {"/home/alice", "/home/bob", "/home/carol"};
+  SandboxConfig c = Config();
+  c.expose = {"/home/carol"};
+  auto plan = CompileContainer(c, f);
+  ASSERT_TRUE(plan);
+  auto hidden = [&](const std::string& p) {
+    return std::find(plan->hidden.begin(), plan->hidden.end(), p) != plan->hidden.end();
+  };
+  EXPECT_TRUE(hidden("/home/bob"));
+  EXPECT_FALSE(hidden("/home/alice"));
+  EXPECT_FALSE(hidden("/home/carol"));
+}
+
+}  // namespace
+}  // namespace vsb::policy
