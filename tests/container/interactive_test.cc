@@ -14,7 +14,8 @@ namespace {
 constexpr int kMs = 60000;  // a generous bound, not a timing assertion
 
 std::vector<std::string> Cli(std::vector<std::string> args) {
-  args.insert(args.begin(), BuildPath("virt-sandbox"));
+  std::vector<std::string> cmd = CliCommand();
+  args.insert(args.begin(), cmd.begin(), cmd.end());
   return args;
 }
 
@@ -96,7 +97,7 @@ TEST(Interactive, CtrlRightBracketDetachesAndKillsTheSandbox) {
 TEST(Interactive, HostTerminalSettingsAreRestored) {
   VSB_REQUIRE(MissingRoot());
   // The same terminal before and after: stty -g prints every setting.
-  std::string script = "echo before=$(stty -g)=; " + BuildPath("virt-sandbox") +
+  std::string script = "echo before=$(stty -g)=; " + CliCommandLine() +
                        " -- /bin/true; echo status=$?=; echo after=$(stty -g)=; exit 0";
   PtySession s({"/bin/sh", "-c", script});
   ASSERT_TRUE(s.ok()) << s.error();
@@ -114,7 +115,7 @@ TEST(Interactive, HostTerminalSettingsAreRestored) {
 
 TEST(Interactive, HostTerminalRestoredAfterDetach) {
   VSB_REQUIRE(MissingRoot());
-  std::string script = "echo before=$(stty -g)=; " + BuildPath("virt-sandbox") +
+  std::string script = "echo before=$(stty -g)=; " + CliCommandLine() +
                        " -- /bin/sh; echo status=$?=; echo after=$(stty -g)=; exit 0";
   PtySession s({"/bin/sh", "-c", script});
   ASSERT_TRUE(s.ok()) << s.error();

@@ -91,7 +91,7 @@ inline std::string ReadText(const std::string& path) {
 // Starts virt-sandbox in the background (stdin /dev/null, stdout and stderr
 // to `log`, its own session) and returns its pid.
 inline pid_t SpawnCli(const std::vector<std::string>& args, const std::string& log = "/dev/null") {
-  std::vector<std::string> argv{BuildPath("virt-sandbox")};
+  std::vector<std::string> argv = CliCommand();
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> cargv;
   for (auto& a : argv) cargv.push_back(a.data());

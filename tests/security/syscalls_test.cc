@@ -88,7 +88,8 @@ std::string RunOnPty(const std::string& uri, const std::vector<std::string>& opt
     ADD_FAILURE() << "openpty: " << strerror(errno);
     return "";
   }
-  std::vector<std::string> argv{BuildPath("virt-sandbox"), "-c", uri};
+  std::vector<std::string> argv = CliCommand();
+  argv.insert(argv.end(), {"-c", uri});
   argv.insert(argv.end(), options.begin(), options.end());
   argv.push_back("--");
   argv.push_back(ProbePath("vsb-probe-tty-inject"));
@@ -159,8 +160,10 @@ TEST_P(SyscallTest, NoTerminalInjectionOnAPty) {
 
 // A12: the caller's session keyring (Kerberos, fscrypt keys) is not visible.
 TEST_P(SyscallTest, CallerKeyringIsNotVisible) {
-  CliRun run = RunProgram({ProbePath("vsb-probe-keyring"), "plant", BuildPath("virt-sandbox"), "-c",
-                           GetParam(), "--", ProbePath("vsb-probe-keyring"), "probe"});
+  std::vector<std::string> argv{ProbePath("vsb-probe-keyring"), "plant"};
+  for (const auto& a : CliCommand()) argv.push_back(a);
+  argv.insert(argv.end(), {"-c", GetParam(), "--", ProbePath("vsb-probe-keyring"), "probe"});
+  CliRun run = RunProgram(argv);
   EXPECT_EQ(run.status, 0) << Describe(run);
   ProbeOutput p(run.out);
   EXPECT_EQ(p.Get("found"), "0") << run.out;
@@ -171,9 +174,11 @@ TEST_P(SyscallTest, CallerKeyringIsNotVisible) {
 // A12 behind the filter: even with keyctl allowed, the session keyring is a
 // fresh one (runc, crun), so the caller's keys stay out of reach.
 TEST_P(SyscallTest, FreshSessionKeyringEvenUnconfined) {
-  CliRun run = RunProgram({ProbePath("vsb-probe-keyring"), "plant", BuildPath("virt-sandbox"), "-c",
-                           GetParam(), "--seccomp", "unconfined", "--",
+  std::vector<std::string> argv{ProbePath("vsb-probe-keyring"), "plant"};
+  for (const auto& a : CliCommand()) argv.push_back(a);
+  argv.insert(argv.end(), {"-c", GetParam(), "--seccomp", "unconfined", "--",
                            ProbePath("vsb-probe-keyring"), "probe"});
+  CliRun run = RunProgram(argv);
   EXPECT_EQ(run.status, 0) << Describe(run);
   ProbeOutput p(run.out);
   EXPECT_EQ(p.Get("found"), "0") << run.out;

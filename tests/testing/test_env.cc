@@ -111,8 +111,27 @@ CliRun RunProgram(const std::vector<std::string>& argv, const std::string& input
   return run;
 }
 
-CliRun RunCli(const std::vector<std::string>& args, const std::string& input, int timeout_s) {
+std::vector<std::string> CliCommand() {
   std::vector<std::string> argv{BuildPath("virt-sandbox")};
+  const std::string dir = VSB_BINARY_DIR;
+  for (const char* priv : {"/tmp", "/var/tmp", "/run"}) {
+    if (dir.rfind(std::string(priv) + "/", 0) == 0) {
+      argv.push_back("-m");
+      argv.push_back("host-bind:" + dir + "=" + dir + ",ro");
+      break;
+    }
+  }
+  return argv;
+}
+
+std::string CliCommandLine() {
+  std::string line;
+  for (const auto& a : CliCommand()) line += (line.empty() ? "'" : " '") + a + "'";
+  return line;
+}
+
+CliRun RunCli(const std::vector<std::string>& args, const std::string& input, int timeout_s) {
+  std::vector<std::string> argv = CliCommand();
   argv.insert(argv.end(), args.begin(), args.end());
   return RunProgram(argv, input, timeout_s);
 }

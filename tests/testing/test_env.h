@@ -11,6 +11,12 @@ namespace vsb::testing {
 std::string BuildPath(const std::string& name);
 std::string SourcePath(const std::string& rel);
 
+// virt-sandbox plus the options every test run needs: a build tree under a
+// path the sandbox makes private (/tmp, /var/tmp, /run; CI may clone there) is
+// bound in read-only, so the probes and binaries stay reachable inside.
+std::vector<std::string> CliCommand();
+std::string CliCommandLine();  // the same, joined for a shell script
+
 struct CliRun {
   int status = -1;  // exit status (128+N if killed by signal N)
   std::string out;
