@@ -81,8 +81,22 @@ std::string DetectFs(const std::string& dev) {
   return fs;
 }
 
+// Credential stores the command has no business reading; only what exists.
+bool Mask(const std::string& dst, GuestFailure* why) {
+  struct stat st;
+  if (lstat(dst.c_str(), &st) != 0) return true;
+  const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  if (S_ISDIR(st.st_mode)) return Mount(why, "tmpfs", dst, "tmpfs", ro, "mode=0000,size=4096");
+  if (!S_ISREG(st.st_mode)) return true;
+  std::string null_dev = std::string(kNewRoot) + "/dev/null";
+  // Not nodev: the mask is the null device itself, read as an empty file.
+  return Mount(why, null_dev.c_str(), dst, nullptr, MS_BIND, nullptr) &&
+         Mount(why, null_dev.c_str(), dst, nullptr, MS_BIND | MS_REMOUNT | (ro & ~MS_NODEV), nullptr);
+}
+
 bool UserMount(const proto::GuestMount& m, uint32_t uid, uint32_t gid, GuestFailure* why) {
   std::string dst = std::string(kNewRoot) + m.target;
+  if (m.kind == proto::GuestMount::kMask) return Mask(dst, why);
   MakeDirs(dst);
   const unsigned long ro = m.readonly ? MS_RDONLY : 0;
   switch (m.kind) {

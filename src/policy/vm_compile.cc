@@ -1,5 +1,7 @@
 #include "policy/vm_compile.h"
 
+#include "policy/hidden_paths.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -153,6 +155,17 @@ Result<VmPlan> CompileVm(const SandboxConfig& c, const host::KernelFacts& f) {
         g.source = m.source;
         break;
     }
+    p.setup.mounts.push_back(std::move(g));
+  }
+  // The same credential stores the container engine hides, unless exposed
+  // or named by a mount.
+  for (const std::string& h : ApplyExpose(DefaultHiddenPaths(f.home), c.expose)) {
+    bool named = false;
+    for (const auto& m : c.mounts) named |= h == m.target || h.rfind(m.target + "/", 0) == 0;
+    if (named) continue;
+    proto::GuestMount g;
+    g.kind = proto::GuestMount::kMask;
+    g.target = h;
     p.setup.mounts.push_back(std::move(g));
   }
   p.setup.hostname = !c.hostname.empty() ? c.hostname : !c.name.empty() ? c.name : "sandbox";

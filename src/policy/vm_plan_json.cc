@@ -13,7 +13,7 @@ std::string VmPlanToJson(const VmPlan& p) {
   for (const auto& d : p.disks)
     disks.push_back({{"id", d.id}, {"host_path", d.host_path}, {"format", d.format},
                      {"readonly", d.readonly}});
-  static const char* kinds[] = {"?", "9p", "tmpfs", "block", "bind"};
+  static const char* kinds[] = {"?", "9p", "tmpfs", "block", "bind", "mask"};
   for (const auto& m : p.setup.mounts)
     mounts.push_back({{"kind", kinds[m.kind]}, {"source", m.source}, {"target", m.target},
                       {"readonly", m.readonly}, {"size_bytes", m.size_bytes}});

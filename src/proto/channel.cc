@@ -70,7 +70,7 @@ std::optional<GuestSetup> GuestSetup::Decode(std::string_view data) {
   for (uint32_t i = 0; i < n && r.ok(); ++i) {
     GuestMount m;
     uint8_t kind = r.U8();
-    if (kind < GuestMount::k9p || kind > GuestMount::kBind) return std::nullopt;
+    if (kind < GuestMount::k9p || kind > GuestMount::kMask) return std::nullopt;
     m.kind = static_cast<GuestMount::Kind>(kind);
     m.source = r.Bytes();
     m.target = r.Bytes();

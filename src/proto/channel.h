@@ -82,7 +82,8 @@ class FrameDecoder {
 
 // One mount the guest performs under its new root.
 struct GuestMount {
-  enum Kind : uint8_t { k9p = 1, kTmpfs = 2, kBlock = 3, kBind = 4 };
+  // kMask: hide target if it exists (dir: empty read-only tmpfs, file: /dev/null).
+  enum Kind : uint8_t { k9p = 1, kTmpfs = 2, kBlock = 3, kBind = 4, kMask = 5 };
   Kind kind = k9p;
   std::string source;   // 9p: mount tag; block: disk serial; bind: guest path
   std::string target;   // absolute path in the sandbox
