@@ -11,7 +11,7 @@ set -euo pipefail
 
 build=${1:-build}
 runs=${2:-10}
-vsb="$build/virt-sandbox"
+vsb="$(realpath "$build")/virt-sandbox"
 [ -x "$vsb" ] || { echo "vm-boot: $vsb not built" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "vm-boot: needs hyperfine" >&2; exit 1; }
 cd /
