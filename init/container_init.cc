@@ -14,6 +14,7 @@
 #include <cstring>
 #include <string>
 
+#include "base/fd_passing.h"
 #include "init/command.h"
 
 namespace vsb::init {
@@ -61,23 +62,6 @@ int SignalFd() {
   sigaddset(&mask, SIGCHLD);
   sigprocmask(SIG_BLOCK, &mask, nullptr);
   return signalfd(-1, &mask, SFD_CLOEXEC);
-}
-
-bool SendFd(int sock, int fd) {
-  char byte = 'T';
-  iovec iov{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1;
 }
 
 // Allocates a pty from the sandbox's own devpts and hands the master to the

@@ -12,7 +12,7 @@
 #include <cstring>
 
 #include "base/syscalls.h"
-#include "io/fd_passing.h"
+#include "base/fd_passing.h"
 #include "io/raw_terminal.h"
 #include "io/terminal_relay.h"
 
@@ -66,7 +66,7 @@ int PollUntil(LaunchState& st, int64_t deadline, int extra) {
 
 Status RelayTty(LaunchState& st, const Stdio& stdio, int64_t deadline) {
   if (PollUntil(st, deadline, st.control_parent.get()) < 0) return {};
-  auto master = io::RecvFd(st.control_parent.get());
+  auto master = RecvFd(st.control_parent.get());
   if (!master) return {};  // init ended before sending a terminal: its report says why
   std::optional<io::RawTerminal> raw;
   if (auto r = io::RawTerminal::Enter(stdio.in); r) raw.emplace(std::move(*r));

@@ -1,6 +1,6 @@
 // SendFd/RecvFd: exactly one fd per message; anything else is rejected and
 // nothing that arrived is leaked into the receiving process.
-#include "io/fd_passing.h"
+#include "base/fd_passing.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -57,7 +57,7 @@ TEST(FdPassing, PassedFdReachesTheSameObjectAndIsCloexec) {
   Sockets s;
   int p[2];
   ASSERT_EQ(pipe(p), 0);
-  ASSERT_TRUE(SendFd(s.fd[0], p[1]));
+  ASSERT_TRUE(vsb::SendFd(s.fd[0], p[1]));
   close(p[1]);
   Result<UniqueFd> got = RecvFd(s.fd[1]);
   ASSERT_TRUE(got) << got.error().message();
@@ -73,7 +73,7 @@ TEST(FdPassing, PassedFdReachesTheSameObjectAndIsCloexec) {
 
 TEST(FdPassing, WorksOnSeqpacketSockets) {
   Sockets s(SOCK_SEQPACKET);
-  ASSERT_TRUE(SendFd(s.fd[0], 0));
+  ASSERT_TRUE(vsb::SendFd(s.fd[0], 0));
   Result<UniqueFd> got = RecvFd(s.fd[1]);
   ASSERT_TRUE(got) << got.error().message();
   EXPECT_TRUE(got->valid());

@@ -11,7 +11,7 @@
 #include "base/result.h"
 #include "base/unique_fd.h"
 
-namespace vsb::io {
+namespace vsb {
 
 // Sends `fd` over the connected unix socket `sock` with a 1-byte payload.
 // Never raises SIGPIPE (EPIPE is returned as an error instead).
@@ -23,4 +23,4 @@ Status SendFd(int sock, int fd);
 // fd, truncated control data or any other control message.
 Result<UniqueFd> RecvFd(int sock);
 
-}  // namespace vsb::io
+}  // namespace vsb

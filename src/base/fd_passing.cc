@@ -1,4 +1,4 @@
-#include "io/fd_passing.h"
+#include "base/fd_passing.h"
 
 #include <sys/socket.h>
 
@@ -6,7 +6,7 @@
 #include <cstring>
 #include <vector>
 
-namespace vsb::io {
+namespace vsb {
 namespace {
 
 // Room for more fds than we accept: a peer sending several fds is then seen
@@ -87,4 +87,4 @@ Result<UniqueFd> RecvFd(int sock) {
   return UniqueFd(fds[0]);
 }
 
-}  // namespace vsb::io
+}  // namespace vsb
