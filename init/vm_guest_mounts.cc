@@ -96,7 +96,7 @@ bool Mask(const std::string& dst, GuestFailure* why) {
 
 bool UserMount(const proto::GuestMount& m, uint32_t uid, uint32_t gid, GuestFailure* why) {
   std::string dst = std::string(kNewRoot) + m.target;
-  if (m.kind == proto::GuestMount::kMask) return Mask(dst, why);
+  if (m.kind == proto::GuestMount::kMask) return Mask(dst, why);  // never creates dst
   MakeDirs(dst);
   const unsigned long ro = m.readonly ? MS_RDONLY : 0;
   switch (m.kind) {
@@ -122,6 +122,8 @@ bool UserMount(const proto::GuestMount& m, uint32_t uid, uint32_t gid, GuestFail
         return Mount(why, src.c_str(), dst, nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY, nullptr);
       return true;
     }
+    case proto::GuestMount::kMask:
+      break;  // handled above
   }
   return Fail(why, "unknown mount kind", EINVAL);
 }
