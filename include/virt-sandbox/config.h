@@ -43,6 +43,28 @@ struct Mount {
 
 enum class TtyMode { kAuto, kAlways, kNever };
 
+// One network interface (-N key=value,...). A sandbox without any has only
+// loopback. Values stay as the user wrote them; policy::CompileNetwork checks
+// and resolves them (so every error can name the bad part).
+struct Network {
+  enum class Mode {
+    kUser,    // user-mode networking: pasta (container) or passt (VM); no root needed
+    kBridge,  // attach to an existing host bridge: veth (container) or tap (VM); root only
+  };
+  Mode mode = Mode::kUser;
+  std::string bridge;                  // kBridge: host bridge name (bridge= or source=)
+  bool dhcp = false;                   // address, routes and DNS from a DHCP server
+  std::string mac;                     // mac=aa:bb:cc:dd:ee:ff; empty = generated
+  uint32_t mtu = 0;                    // mtu=N; 0 = engine default
+  std::vector<std::string> addresses;  // address=IP/PREFIX[%BROADCAST] (repeatable)
+  std::vector<std::string> routes;     // route=NET/PREFIX%GATEWAY (repeatable)
+  std::vector<std::string> dns;        // dns=IP (repeatable)
+  std::vector<std::string> publish;    // publish=HOSTPORT:SANDBOXPORT[/tcp|/udp]
+  std::string filter;                  // filter=NAME: a preset; empty = no filter
+  std::vector<std::pair<std::string, std::string>> filter_params;  // filter.KEY=VALUE, in order
+  bool operator==(const Network&) const = default;
+};
+
 struct SandboxConfig {
   std::string uri = "lxc:///";        // -c: lxc:///, qemu:///session, qemu:///system
   std::string name;                    // -n: empty = unique generated name
@@ -53,6 +75,7 @@ struct SandboxConfig {
   bool privileged = false;             // -p: root inside (still namespaced)
   std::string switch_to;               // -S USER (root callers only)
   std::string root = "/";              // -r: the tree shown as /
+  std::vector<Network> networks;       // -N: empty = loopback only
   std::string hostname;                // empty: the sandbox name
   std::string cwd;                     // empty: caller's cwd if visible, else /
   TtyMode tty = TtyMode::kAuto;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "policy/network_plan.h"
 #include "virt-sandbox/config.h"
 
 namespace vsb::policy {
@@ -43,6 +44,7 @@ struct ContainerPlan {
 
   std::vector<PlannedMount> mounts;  // applied in order after the read-only root
   std::vector<std::string> hidden;   // credential stores masked when they exist
+  NetworkPlan network;               // empty: loopback only
 
   // The command.
   std::vector<std::string> argv;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "proto/channel.h"
+#include "policy/network_plan.h"
 #include "proto/init_spec.h"
 
 namespace vsb::policy {
@@ -52,6 +53,7 @@ struct VmPlan {
 
   std::vector<VmShare> shares;  // shares[0] is the root
   std::vector<VmDisk> disks;
+  NetworkPlan network;          // empty: no NIC at all
   proto::GuestSetup setup;      // sent as SETUP
   proto::InitSpec spec;         // sent as SPEC
 
