@@ -116,15 +116,18 @@ Spawned SpawnCommand(const proto::InitSpec& spec, const CommandStdio& stdio) {
   Spawned s;
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) < 0) return s;
-  pid_t pid = fork();
+  // vfork: PID 1 may be a copy of the whole launcher, and copying its page
+  // tables costs more here than the rest of start-up. The child runs on our
+  // stack and memory until exec (RunChild never returns) while we wait; it
+  // repoints `environ` for execvp's PATH search, so we restore it.
+  char** saved_environ = environ;
+  pid_t pid = vfork();
+  if (pid == 0) RunChild(spec, stdio, fds[1]);
+  environ = saved_environ;
   if (pid < 0) {
     close(fds[0]);
     close(fds[1]);
     return s;
-  }
-  if (pid == 0) {
-    close(fds[0]);
-    RunChild(spec, stdio, fds[1]);
   }
   close(fds[1]);
   s.pid = pid;

@@ -1,6 +1,6 @@
 // CommandLine: what the user typed, before it becomes a SandboxConfig.
 //
-// options.cc fills it from argv with CLI11 (syntax only: which options, how
+// options.cc fills it from argv with getopt_long (syntax only: which options, how
 // many values); config_builder.cc turns it into a SandboxConfig with the
 // config layer's parsers (meaning: sizes, paths, names). Scalars are optional
 // so that only options actually given override the --config file.

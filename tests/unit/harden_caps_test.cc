@@ -13,7 +13,11 @@
 
 #include "testing/test_env.h"
 // init/ is not a library: its hardening code is compiled into this test once.
-#include "../../init/harden_caps.cc"
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <sys/syscall.h>
+
+#include "init/harden_caps.h"
 
 namespace vsb::init {
 namespace {

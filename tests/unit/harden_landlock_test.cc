@@ -14,7 +14,7 @@
 #include <gtest/gtest.h>
 
 // init/ is not a library: its hardening code is compiled into this test once.
-#include "../../init/harden_landlock.cc"
+#include "init/harden_landlock.h"
 
 namespace vsb::init {
 namespace {

@@ -29,7 +29,7 @@
 #include "host/seccomp_program.h"
 #include "testing/test_env.h"
 // init/ is not a library: its hardening code is compiled into this test once.
-#include "../../init/harden_seccomp.cc"
+#include "init/harden_seccomp.h"
 
 namespace vsb {
 namespace {

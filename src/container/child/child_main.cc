@@ -1,10 +1,12 @@
 // The container child: runs after clone3 in the new namespaces, builds the
-// sandbox's mount tree and execs virt-sandbox-init as PID 1.
+// sandbox's mount tree and becomes PID 1 (see BecomeInit) or execs
+// virt-sandbox-init as PID 1.
 //
 // Async-signal-safe only: the parent rendered everything into ChildPlan; this
 // code reads it, makes syscalls and never allocates, throws or locks.
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/mount.h>
 #include <signal.h>
 #include <sys/mount.h>
@@ -18,6 +20,7 @@
 #include "base/syscalls.h"
 #include "container/child/child_plan.h"
 #include "container/child/mount_calls.h"
+#include "init/container_init.h"
 #include "proto/init_spec.h"
 
 namespace vsb::container::child {
@@ -161,6 +164,23 @@ void CloseOthers(const ChildPlan& p) {
   sys::CloseRange(kInitExecFd + 1, ~0u, 0);
 }
 
+// PID 1 without an exec. The process still holds a copy of the launcher's
+// memory (the caller's unfiltered environment among it), so it is made
+// non-dumpable: the command cannot ptrace it or read /proc/1/{mem,environ,exe}
+// (the last would reach the launcher binary through a host mount). An
+// unprivileged caller's init loses its capabilities as an exec would.
+[[noreturn]] void BecomeInit(const ChildPlan& p) {
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) Fail(p, "make init non-dumpable", nullptr);
+  prctl(PR_SET_NAME, "sandbox-init", 0, 0, 0);
+  if (p.drop_bounding_set) {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3]{};
+    if (syscall(SYS_capset, &header, none) < 0) Fail(p, "drop init capabilities", nullptr);
+  }
+  close(kInitExecFd);
+  _exit(init::ContainerInitMain());
+}
+
 }  // namespace
 
 void ChildMain(const ChildPlan& p) noexcept {
@@ -221,6 +241,7 @@ void ChildMain(const ChildPlan& p) noexcept {
   if (p.drop_bounding_set)
     for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; ++cap)
       if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) Fail(p, "clear capability bounding set", nullptr);
+  if (p.in_process_init) BecomeInit(p);
   char arg0[] = "virt-sandbox-init";
   char* argv[] = {arg0, nullptr};
   char* envp[] = {nullptr};
