@@ -171,7 +171,7 @@ void CloseOthers(const ChildPlan& p) {
 // unprivileged caller's init loses its capabilities as an exec would.
 [[noreturn]] void BecomeInit(const ChildPlan& p) {
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) Fail(p, "make init non-dumpable", nullptr);
-  prctl(PR_SET_NAME, "sandbox-init", 0, 0, 0);
+  prctl(PR_SET_NAME, "virt-sandbox-init", 0, 0, 0);  // as exec would name it
   if (p.drop_bounding_set) {
     __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3]{};
