@@ -2,7 +2,8 @@
 # Start-up and I/O cost of virt-sandbox's container engine, side by side with
 # peers in one run: medians from hyperfine, ratios to bwrap, peak RSS and the
 # throughput of 1 GiB piped through the sandbox against a plain pipe.
-#   usage: bench/startup.sh [BUILD_DIR] (default: build); RUNS=N to change
+#   usage: bench/startup.sh [BUILD_DIR] (default: build); RUNS=N to change,
+#   RT=0 to run without real-time priority
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -24,13 +25,18 @@ declare -A prefix=(
 )
 order=(none unshare bwrap virt-sandbox)
 
+# Real-time priority (root only) keeps other load on this shared machine from
+# landing inside the measured runs; every tool gets the same treatment.
+rt=()
+if [ "$(id -u)" = 0 ] && command -v chrt >/dev/null && [ "${RT:-1}" = 1 ]; then rt=(chrt -f 50); fi
+
 for payload in true echo; do
   cmds=()
   for t in "${order[@]}"; do
     if [ "$payload" = true ]; then cmds+=("${prefix[$t]} /bin/true")
     else cmds+=("${prefix[$t]} /bin/sh -c 'echo hi'"); fi
   done
-  hyperfine -N --warmup 5 --runs "$runs" --style none --export-json "$out/$payload.json" "${cmds[@]}" >/dev/null
+  "${rt[@]}" hyperfine -N --warmup 5 --runs "$runs" --style none --export-json "$out/$payload.json" "${cmds[@]}" >/dev/null
 done
 
 python3 - "$out" "${order[@]}" <<'PY'

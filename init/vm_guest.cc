@@ -40,14 +40,17 @@ bool IsVmGuest() {
 }
 
 // -l: an interactive root shell on the "vsb.shell" port, for debugging the
-// guest; it runs beside the command and dies with the VM.
-void StartDebugShell() {
+// guest; it runs beside the command and dies with the VM. The port is opened
+// before the root switch: the sandbox's minimal /dev has no virtio ports.
+int OpenDebugShellPort() {
   GuestFailure why;
   int fd = OpenPort("vsb.shell", 2000, &why);
-  if (fd < 0) {
-    KernelLog("debug shell: " + why.step);
-    return;
-  }
+  if (fd < 0) KernelLog("debug shell: " + why.step);
+  return fd;
+}
+
+void StartDebugShell(int fd) {
+  if (fd < 0) return;
   if (fork() == 0) {
     setsid();
     dup2(fd, 0);
@@ -99,9 +102,11 @@ int VmGuestMain() {
          " ms (guest clock)");
 
   const long t_root = GuestMs();
+  const int shell_fd = setup->debug_shell ? OpenDebugShellPort() : -1;
   if (!BuildGuestRoot(*setup, spec->uid, spec->gid, &why)) Die(&ch, why);
   if (!BringUpLoopback(&why)) Die(&ch, why);
-  if (setup->debug_shell) StartDebugShell();
+  if (!ConfigureGuestNetwork(*setup, &why)) Die(&ch, why);
+  StartDebugShell(shell_fd);
   ch.Log("root mounted and switched in " + std::to_string(GuestMs() - t_root) + " ms (guest clock)");
   // A cwd missing in the guest (e.g. under the host's /tmp) falls back to /.
   struct stat st;

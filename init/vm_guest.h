@@ -32,6 +32,8 @@ struct GuestFailure {
 // Returns false and fills *why on failure.
 bool BuildGuestRoot(const proto::GuestSetup& setup, uint32_t uid, uint32_t gid, GuestFailure* why);
 bool BringUpLoopback(GuestFailure* why);
+// init/vm_guest_net.cc: -N interfaces, DHCP, private resolv.conf and hosts.
+bool ConfigureGuestNetwork(const proto::GuestSetup& setup, GuestFailure* why);
 
 // init/vm_guest_boot.cc: API mounts and modules before the channel exists.
 bool MountEarly(GuestFailure* why);

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "init/vm_guest.h"
+#include "proto/api_fs_policy.h"
 
 namespace vsb::init {
 namespace {
@@ -81,17 +82,26 @@ std::string DetectFs(const std::string& dev) {
   return fs;
 }
 
-// Credential stores the command has no business reading; only what exists.
+// Credential stores and dangerous /proc files: a file is covered by a bind
+// of an empty read-only regular file kept in the initramfs (reads return
+// nothing, opening for writing fails with EROFS even for root, where a
+// /dev/null mask would accept the write); a directory by an empty tmpfs.
+// Only what exists is masked.
+constexpr const char* kEmptyFile = "/.vsb-mask";
+
 bool Mask(const std::string& dst, GuestFailure* why) {
   struct stat st;
   if (lstat(dst.c_str(), &st) != 0) return true;
   const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
   if (S_ISDIR(st.st_mode)) return Mount(why, "tmpfs", dst, "tmpfs", ro, "mode=0000,size=4096");
   if (!S_ISREG(st.st_mode)) return true;
-  std::string null_dev = std::string(kNewRoot) + "/dev/null";
-  // Not nodev: the mask is the null device itself, read as an empty file.
-  return Mount(why, null_dev.c_str(), dst, nullptr, MS_BIND, nullptr) &&
-         Mount(why, null_dev.c_str(), dst, nullptr, MS_BIND | MS_REMOUNT | (ro & ~MS_NODEV), nullptr);
+  if (access(kEmptyFile, F_OK) != 0) {
+    int fd = open(kEmptyFile, O_WRONLY | O_CREAT | O_CLOEXEC, 0444);
+    if (fd < 0) return Fail(why, std::string("create ") + kEmptyFile, errno);
+    close(fd);
+  }
+  return Mount(why, kEmptyFile, dst, nullptr, MS_BIND, nullptr) &&
+         Mount(why, kEmptyFile, dst, nullptr, MS_BIND | MS_REMOUNT | ro, nullptr);
 }
 
 bool UserMount(const proto::GuestMount& m, uint32_t uid, uint32_t gid, GuestFailure* why) {
@@ -110,7 +120,7 @@ bool UserMount(const proto::GuestMount& m, uint32_t uid, uint32_t gid, GuestFail
     case proto::GuestMount::kBlock: {
       std::string dev = DiskBySerial(m.source);
       if (dev.empty()) return Fail(why, "find disk " + m.source, ENODEV);
-      dev = std::string(kNewRoot) + dev;  // devtmpfs was moved under the new root
+      // The initramfs keeps the devtmpfs at /dev; the sandbox's /dev is minimal.
       std::string fs = DetectFs(dev);
       if (fs.empty()) return Fail(why, "detect filesystem on " + dev, EINVAL);
       return Mount(why, dev.c_str(), dst, fs.c_str(), ro | MS_NOSUID | MS_NODEV, nullptr);
@@ -128,6 +138,54 @@ bool UserMount(const proto::GuestMount& m, uint32_t uid, uint32_t gid, GuestFail
   return Fail(why, "unknown mount kind", EINVAL);
 }
 
+
+// The sandbox's /dev, as the container's: a tmpfs with only the harmless
+// character devices (copied from the initramfs devtmpfs, which keeps every
+// disk, port and memory device out of the command's reach), devpts, shm and
+// the usual symlinks, then read-only.
+bool BuildMinimalDev(const std::string& dev, GuestFailure* why) {
+  if (!Mount(why, "tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=65536"))
+    return false;
+  for (const char* name : proto::kSandboxDevices) {
+    struct stat st;
+    std::string node = dev + "/" + name;
+    if (stat((std::string("/dev/") + name).c_str(), &st) != 0) return Fail(why, std::string("stat /dev/") + name, errno);
+    if (mknod(node.c_str(), S_IFCHR | 0666, st.st_rdev) != 0 || chmod(node.c_str(), 0666) != 0)
+      return Fail(why, "mknod " + node, errno);
+  }
+  mkdir((dev + "/pts").c_str(), 0755);
+  mkdir((dev + "/shm").c_str(), 01777);
+  if (!Mount(why, "devpts", dev + "/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+             "newinstance,ptmxmode=0666,mode=0620,gid=5") ||
+      !Mount(why, "tmpfs", dev + "/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777"))
+    return false;
+  const std::pair<const char*, const char*> links[] = {{"ptmx", "pts/ptmx"},
+                                                       {"fd", "/proc/self/fd"},
+                                                       {"stdin", "/proc/self/fd/0"},
+                                                       {"stdout", "/proc/self/fd/1"},
+                                                       {"stderr", "/proc/self/fd/2"}};
+  for (const auto& [link, to] : links)
+    if (symlink(to, (dev + "/" + link).c_str()) != 0) return Fail(why, "symlink " + dev + "/" + link, errno);
+  return Mount(why, "tmpfs", dev, nullptr, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC, "mode=0755,size=65536");
+}
+
+// The same /proc and /sys masks as the container (proto/api_fs_policy.h).
+bool MaskApiFs(const std::string& r, GuestFailure* why) {
+  for (const char* p : proto::kProcMasked)
+    if (!Mask(r + p, why)) return false;
+  for (const char* p : proto::kSysMasked)
+    if (!Mask(r + p, why)) return false;
+  for (const char* p : proto::kProcReadOnly) {
+    std::string dst = r + p;
+    struct stat st;
+    if (lstat(dst.c_str(), &st) != 0) continue;
+    if (!Mount(why, dst.c_str(), dst, nullptr, MS_BIND | MS_REC, nullptr) ||
+        !Mount(why, dst.c_str(), dst, nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr))
+      return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool BuildGuestRoot(const proto::GuestSetup& setup, uint32_t uid, uint32_t gid, GuestFailure* why) {
@@ -135,14 +193,12 @@ bool BuildGuestRoot(const proto::GuestSetup& setup, uint32_t uid, uint32_t gid, 
   if (!Mount(why, setup.root_tag.c_str(), r, "9p", MS_RDONLY | MS_NODEV, kRootOpts)) return false;
   if (!Mount(why, "proc", r + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) ||
       !Mount(why, "sysfs", r + "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) ||
-      !Mount(why, "/dev", r + "/dev", nullptr, MS_MOVE, nullptr))
+      !BuildMinimalDev(r + "/dev", why) || !MaskApiFs(r, why))
     return false;
-  mkdir((r + "/dev/pts").c_str(), 0755);
-  mkdir((r + "/dev/shm").c_str(), 01777);
-  if (!Mount(why, "devpts", r + "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-             "newinstance,ptmxmode=0666,mode=0620,gid=5") ||
-      !Mount(why, "tmpfs", r + "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") ||
-      !Mount(why, "tmpfs", r + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") ||
+  // Private scratch, as in the container: /tmp, /var/tmp, /run.
+  if (!Mount(why, "tmpfs", r + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") ||
+      (access((r + "/var/tmp").c_str(), F_OK) == 0 &&
+       !Mount(why, "tmpfs", r + "/var/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")) ||
       !Mount(why, "tmpfs", r + "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"))
     return false;
   for (const auto& m : setup.mounts)

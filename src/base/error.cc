@@ -28,8 +28,10 @@ Error Error::FromErrno(int err, std::string_view what) {
       break;
   }
   std::string message(what);
-  message += ": ";
-  message += std::strerror(err);
+  if (err != 0) {  // 0: `what` already says why (e.g. a message relayed from the guest)
+    message += ": ";
+    message += std::strerror(err);
+  }
   return Error(code, std::move(message), err);
 }
 

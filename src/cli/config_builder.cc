@@ -76,6 +76,11 @@ Status ApplyRepeated(const CommandLine& cl, SandboxConfig& c) {
     if (!includes) return Fail(includes.error().WithContext("-I"));
     c.includes.insert(c.includes.end(), includes->begin(), includes->end());
   }
+  for (const std::string& spec : cl.networks) {
+    auto network = config::ParseNetwork(spec);
+    if (!network) return OptionError("-N", spec, network.error());
+    c.networks.push_back(std::move(*network));
+  }
   c.expose.insert(c.expose.end(), cl.expose.begin(), cl.expose.end());
   for (const std::string& text : cl.pass_fds) {
     auto fd = config::ParsePassFd(text);
@@ -88,7 +93,6 @@ Status ApplyRepeated(const CommandLine& cl, SandboxConfig& c) {
 }  // namespace
 
 Result<SandboxConfig> BuildConfig(const CommandLine& cl) {
-  if (!cl.networks.empty()) return FailInvalid("-N/--network is not implemented yet");
   SandboxConfig config;
   if (cl.config_file) {
     auto loaded = config::LoadToml(*cl.config_file);

@@ -67,6 +67,18 @@ Status CheckMemory(uint64_t bytes);
 // --pass-fd N: 3 <= N < 1000 (0-2 are always passed).
 Result<int> ParsePassFd(std::string_view text);
 Status CheckPassFd(long long fd);
+// -N KEY=VALUE,... : one network interface, see docs/virt-sandbox.1.md
+// (-N/--network) and config/network_values.h for each value's form. Bare
+// words: user, dhcp. Keys: bridge= (or source=), mac=, mtu=, address=,
+// route=, dns=, publish=, filter=, filter.allow=, filter.deny=,
+// filter.default=. Errors name the bad item.
+Result<Network> ParseNetwork(std::string_view spec);
+// Checks a Network however it was built (from -N or a [[network]] table):
+// every value, and the contradictions (dhcp with address=, publish= on a
+// bridge, user with bridge=, filter.* without filter=).
+Status CheckNetwork(const Network& network);
+std::string_view NetworkModeName(Network::Mode mode);
+
 // tty = "auto" | "always" | "never".
 Result<TtyMode> ParseTtyMode(std::string_view text);
 std::string_view TtyModeName(TtyMode mode);

@@ -17,6 +17,12 @@
 //   writable = true             # default: false for host-image, else true
 //   [[include]]
 //   guest = "/data/a.txt"       host = "/home/me/a.txt"
+//   [[network]]                 # one table per interface (eth0, eth1, ...), as -N
+//   mode = "user"               # or "bridge" (default: bridge when bridge is set)
+//   bridge = "br0"              dhcp = false           mac = "02:00:00:00:00:01"
+//   mtu = 1500                  address = ["192.0.2.10/24"]   route = ["default%192.0.2.1"]
+//   dns = ["192.0.2.1"]         publish = ["8080:80/tcp"]     # user mode only
+//   filter = "deny-all"         filter_params = ["allow=out:tcp:192.0.2.1/32:443", "default=deny"]
 //   [limits]
 //   memory = "512M"             cpus = 1.5             pids = 100
 //   [vm]

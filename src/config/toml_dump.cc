@@ -106,6 +106,24 @@ std::string ToToml(const SandboxConfig& c) {
     if (!m.format.empty()) line("format", Str(m.format));
     if (m.writable != (m.kind != MountKind::kHostImage)) line("writable", m.writable ? "true" : "false");
   }
+  for (const Network& n : c.networks) {
+    out += "\n[[network]]\n";
+    line("mode", Str(NetworkModeName(n.mode)));
+    if (!n.bridge.empty()) line("bridge", Str(n.bridge));
+    if (n.dhcp) line("dhcp", "true");
+    if (!n.mac.empty()) line("mac", Str(n.mac));
+    if (n.mtu) line("mtu", std::to_string(n.mtu));
+    if (!n.addresses.empty()) line("address", StrArray(n.addresses));
+    if (!n.routes.empty()) line("route", StrArray(n.routes));
+    if (!n.dns.empty()) line("dns", StrArray(n.dns));
+    if (!n.publish.empty()) line("publish", StrArray(n.publish));
+    if (!n.filter.empty()) line("filter", Str(n.filter));
+    if (!n.filter_params.empty()) {
+      std::vector<std::string> params;
+      for (const auto& [k, v] : n.filter_params) params.push_back(k + "=" + v);
+      line("filter_params", StrArray(params));
+    }
+  }
   for (const Include& inc : c.includes) {
     out += "\n[[include]]\n";
     line("guest", Str(inc.guest_path));

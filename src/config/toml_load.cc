@@ -13,6 +13,7 @@
 #include <string>
 
 #include "config/file_reader.h"
+#include "config/network_values.h"
 #include "config/option_parsers.h"
 #include "config/quote.h"
 #include "config/toml_config.h"
@@ -26,10 +27,13 @@ using Keys = std::span<const std::string_view>;
 constexpr std::string_view kTopKeys[] = {
     "uri",   "name",    "command", "privileged", "switch_to", "root",   "hostname",
     "cwd",   "tty",     "timeout", "verbose",    "debug",     "seccomp", "expose",
-    "pass_fds", "env",  "mount",   "include",    "limits",    "vm"};
+    "pass_fds", "env",  "mount",   "include",    "limits",    "vm",      "network"};
 constexpr std::string_view kMountKeys[] = {"type", "target", "source", "size", "format", "writable"};
 constexpr std::string_view kIncludeKeys[] = {"guest", "host"};
 constexpr std::string_view kLimitKeys[] = {"memory", "cpus", "pids"};
+constexpr std::string_view kNetworkKeys[] = {"mode", "bridge",  "dhcp", "mac",     "mtu",
+                                             "address", "route", "dns", "publish", "filter",
+                                             "filter_params"};
 constexpr std::string_view kVmKeys[] = {"kernver", "kernpath", "kmodpath", "accel", "shell"};
 
 std::string_view TypeName(const toml::node& node) {
@@ -133,6 +137,7 @@ class Loader {
   Status Top(const toml::table& t, SandboxConfig& c) const;
   Status Tables(const toml::table& t, SandboxConfig& c) const;
   Status Mounts(const toml::node& n, SandboxConfig& c) const;
+  Status Networks(const toml::node& n, SandboxConfig& c) const;
 
  private:
   std::string source_;
@@ -191,6 +196,7 @@ Status Loader::Tables(const toml::table& t, SandboxConfig& c) const {
     NormalizeEnv(c.env);
   }
   if (const toml::node* n = t.get("mount")) VSB_TRY(Mounts(*n, c));
+  if (const toml::node* n = t.get("network")) VSB_TRY(Networks(*n, c));
   if (const toml::node* n = t.get("include")) {
     if (!n->is_array_of_tables()) return WrongType(*n, "include", "an array of tables ([[include]])");
     for (const toml::node& item : *n->as_array()) {
@@ -252,6 +258,58 @@ Status Loader::Mounts(const toml::node& n, SandboxConfig& c) const {
     VSB_TRY(Bool(mt, "writable", m.writable));
     if (auto ok = CheckMount(m); !ok) return At(item, "mount " + Printable(m.target), ok.error());
     c.mounts.push_back(std::move(m));
+  }
+  return {};
+}
+
+// [[network]]: the keys of -N, one table per interface in order. Bare -N
+// words become mode = "user" | "bridge" and dhcp = true; repeatable keys
+// are arrays; filter_params holds the filter.KEY=VALUE items without their
+// "filter." prefix, in order (["allow=out:tcp:any:443", "default=deny"]).
+Status Loader::Networks(const toml::node& n, SandboxConfig& c) const {
+  if (!n.is_array_of_tables()) return WrongType(n, "network", "an array of tables ([[network]])");
+  for (const toml::node& item : *n.as_array()) {
+    const toml::table& nt = *item.as_table();
+    VSB_TRY(CheckKeys(nt, kNetworkKeys, "[[network]]"));
+    Network net;
+    VSB_TRY(String(nt, "bridge", net.bridge));
+    std::string mode;
+    VSB_TRY(String(nt, "mode", mode));
+    if (mode.empty()) {
+      net.mode = net.bridge.empty() ? Network::Mode::kUser : Network::Mode::kBridge;
+    } else if (mode == "user" || mode == "bridge") {
+      net.mode = mode == "user" ? Network::Mode::kUser : Network::Mode::kBridge;
+    } else {
+      return At(*nt.get("mode"), "mode", Error::Invalid("unknown network mode " + Quote(mode) + " (use user or bridge)"));
+    }
+    VSB_TRY(Bool(nt, "dhcp", net.dhcp));
+    VSB_TRY(String(nt, "mac", net.mac));
+    if (const toml::node* m = nt.get("mtu")) {
+      if (!m->is_integer()) return WrongType(*m, "mtu", "an integer");
+      int64_t mtu = m->as_integer()->get();
+      if (mtu < 0 || mtu > 0xffffffffll) return At(*m, "mtu", Error::Invalid("MTU out of range (use 68..65535)"));
+      net.mtu = static_cast<uint32_t>(mtu);
+      if (auto ok = CheckMtu(net.mtu); !ok) return At(*m, "mtu", ok.error());
+    }
+    VSB_TRY(StringArray(nt, "address", net.addresses));
+    VSB_TRY(StringArray(nt, "route", net.routes));
+    VSB_TRY(StringArray(nt, "dns", net.dns));
+    VSB_TRY(StringArray(nt, "publish", net.publish));
+    VSB_TRY(String(nt, "filter", net.filter));
+    std::vector<std::string> params;
+    VSB_TRY(StringArray(nt, "filter_params", params));
+    for (const std::string& p : params) {
+      size_t eq = p.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return At(*nt.get("filter_params"), "filter_params",
+                  Error::Invalid("item " + Quote(p) + " is not KEY=VALUE (e.g. \"allow=out:tcp:any:443\")"));
+      }
+      net.filter_params.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+    }
+    if (auto ok = CheckNetwork(net); !ok) {
+      return At(item, "network eth" + std::to_string(c.networks.size()), ok.error());
+    }
+    c.networks.push_back(std::move(net));
   }
   return {};
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "config/network_values.h"
 #include "config/option_parsers.h"
 #include "config/path_checks.h"
 #include "config/quote.h"
@@ -60,6 +61,31 @@ Status CheckKernelField(std::string_view value, std::string_view what, bool is_p
       value == "..") {
     return FailInvalid(std::string(what) + " " + Quote(value) +
                        " is not a kernel release (e.g. 6.1.0-13-amd64, as uname -r prints)");
+  }
+  return {};
+}
+
+// Each interface on its own, then what spans interfaces: the count, and a
+// host port published by two interfaces (the second bind would fail late).
+Status CheckNetworks(const std::vector<Network>& networks) {
+  if (networks.size() > kMaxNetworks) {
+    return FailInvalid("-N: " + std::to_string(networks.size()) + " network interfaces given, at most " +
+                       std::to_string(kMaxNetworks) + " (eth0..eth7) are supported");
+  }
+  std::vector<std::pair<uint16_t, bool>> host_ports;
+  for (size_t i = 0; i < networks.size(); ++i) {
+    const std::string where = "network eth" + std::to_string(i);
+    VSB_TRY(Context(CheckNetwork(networks[i]), where));
+    for (const std::string& p : networks[i].publish) {
+      auto pub = ParseNetPublish(p);
+      std::pair<uint16_t, bool> key{pub->host_port, pub->udp};
+      if (std::find(host_ports.begin(), host_ports.end(), key) != host_ports.end()) {
+        return FailInvalid(where + ": publish=" + Printable(p) + ": host port " +
+                           std::to_string(pub->host_port) +
+                           " is already published by another interface (publish it once)");
+      }
+      host_ports.push_back(key);
+    }
   }
   return {};
 }
@@ -124,6 +150,7 @@ Status Validate(const SandboxConfig& c, const ValidateOptions& options) {
     VSB_TRY(Context(CheckInclude(inc), "-i"));
     VSB_TRY(CheckIncludeHasMount(inc, c.mounts));
   }
+  VSB_TRY(CheckNetworks(c.networks));
   if (c.timeout_seconds != 0) VSB_TRY(CheckTimeout(c.timeout_seconds));
   if (c.cpus != 0) VSB_TRY(CheckCpus(c.cpus));
   if (c.pids != 0) VSB_TRY(CheckPids(c.pids));

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 
@@ -15,6 +16,7 @@
 #include "container/child/child_plan.h"
 #include "container/host_image.h"
 #include "container/launch_state.h"
+#include "container/net_setup.h"
 #include "container/qcow_export.h"
 #include "container/render.h"
 #include "container/wait.h"
@@ -151,16 +153,32 @@ Status Spawn(const policy::ContainerPlan& plan, LaunchState& st, child::ChildPla
   st.control_child.reset();
   VSB_TRY(WriteIdMaps(plan, st.init_pid));
   if (st.cgroup) VSB_TRY(st.cgroup->AddProcess(st.init_pid));
+  VSB_TRY(StartNetwork(plan, st));  // -N: interfaces, filter, resolv.conf while the child waits
   char go = 1;
   if (write(st.sync_wr.get(), &go, 1) != 1) return FailErrno(errno, "start sandbox");
   st.sync_wr.reset();
   return {};
 }
 
+// Whether this process has exactly one thread (field 20 of /proc/self/stat).
+// A library caller may be multi-threaded; then the child after clone3 must
+// stay async-signal-safe and exec init instead of running it in process.
+bool SingleThreaded() {
+  char buf[512];
+  UniqueFd fd(open("/proc/self/stat", O_RDONLY | O_CLOEXEC));
+  ssize_t n = fd ? read(fd.get(), buf, sizeof buf - 1) : -1;
+  if (n <= 0) return false;
+  buf[n] = '\0';
+  const char* p = strrchr(buf, ')');
+  for (int field = 2; p && field < 20; ++field) p = strchr(p + 1, ' ');
+  return p && strtol(p + 1, nullptr, 10) == 1;
+}
+
 // Whether the run creates anything on the host that a killed launcher would
 // leave behind.
 bool NeedsJanitor(const policy::ContainerPlan& plan) {
   if (plan.memory_bytes || plan.cpus > 0 || plan.pids) return true;
+  if (plan.network.enabled()) return true;  // run dir with resolv.conf and hosts
   for (const PlannedMount& m : plan.mounts)
     if (m.temp_source || m.kind == PlannedMount::Kind::kHostImage) return true;
   return false;
@@ -174,7 +192,9 @@ Status Prepare(const policy::ContainerPlan& plan, const EngineInputs& inputs, La
   }
   RenderInputs in;
   VSB_TRY(PrepareMounts(plan, st, in));
+  VSB_TRY(PrepareNetwork(plan, st, in));
   VSB_ASSIGN_OR_RETURN(cp, RenderChildPlan(plan, in));
+  cp.in_process_init = SingleThreaded();
   VSB_ASSIGN_OR_RETURN(st.spec_memfd, SpecMemfd(plan, inputs));
   VSB_TRY(Pipe(st.sync_rd, st.sync_wr));
   VSB_TRY(Pipe(st.report_rd, st.report_wr));

@@ -10,6 +10,7 @@
 #include "base/unique_fd.h"
 #include "container/cgroup.h"
 #include "container/janitor.h"
+#include "container/net_setup.h"
 #include "container/qcow_export.h"
 #include "container/temp_dir.h"
 #include "proto/init_spec.h"
@@ -32,6 +33,7 @@ struct LaunchState {
   pid_t init_pid = -1;
   UniqueFd pidfd;
   std::optional<Janitor> janitor;
+  NetRuntime net;  // pasta processes, resolv.conf/hosts paths (-N)
 
   // Outcome.
   std::optional<proto::InitReport> report;

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "base/result.h"
+#include "proto/api_fs_policy.h"
 
 namespace vsb::container {
 namespace {
@@ -14,12 +15,10 @@ using child::Op;
 using child::OpKind;
 using policy::PlannedMount;
 
-constexpr const char* kDevices[] = {"null", "zero", "full", "random", "urandom", "tty"};
-constexpr const char* kProcMasked[] = {"/proc/kcore",       "/proc/keys",        "/proc/timer_list",
-                                       "/proc/sched_debug", "/proc/sysrq-trigger", "/proc/acpi",
-                                       "/proc/scsi",        "/proc/asound",      "/proc/latency_stats",
-                                       "/proc/timer_stats", "/proc/kallsyms",    "/proc/config.gz"};
-constexpr const char* kProcReadOnly[] = {"/proc/sys", "/proc/irq", "/proc/bus", "/proc/fs"};
+// Shared with the VM guest's init (proto/api_fs_policy.h).
+constexpr const auto& kDevices = proto::kSandboxDevices;
+constexpr const auto& kProcMasked = proto::kProcMasked;
+constexpr const auto& kProcReadOnly = proto::kProcReadOnly;
 
 std::string Parent(const std::string& p) {
   auto slash = p.rfind('/');
@@ -218,6 +217,14 @@ Result<child::ChildPlan> RenderChildPlan(const policy::ContainerPlan& plan, cons
         op.fd = in.image_fds.at(i);
         break;
     }
+    mount_ops.push_back(op);
+  }
+  for (const auto& [target, host_file] : in.file_binds) {
+    maker.Ensure(target, true);
+    Op op = MakeOp(OpKind::kBindHost, target, "bind network file");
+    op.fd = static_cast<int>(cp.host_trees.size());
+    op.attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+    cp.host_trees.push_back(host_file);
     mount_ops.push_back(op);
   }
   // Credential stores: masked after user mounts unless a mount names them.

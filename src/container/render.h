@@ -14,6 +14,9 @@ namespace vsb::container {
 struct RenderInputs {
   std::vector<std::string> mount_sources;  // per plan.mounts: host path (temp dirs resolved)
   std::vector<int> image_fds;              // per plan.mounts: detached mount fd or -1
+  // Host files bound read-only over sandbox files after the mounts (-N:
+  // private /etc/resolv.conf and /etc/hosts): {target in sandbox, host path}.
+  std::vector<std::pair<std::string, std::string>> file_binds;
 };
 
 // Fills plan.ops / host_trees / root / hostname; descriptors are left to the

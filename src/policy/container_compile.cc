@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "policy/hidden_paths.h"
+#include "policy/network_compile.h"
 
 namespace vsb::policy {
 namespace {
@@ -197,6 +198,13 @@ Result<ContainerPlan> CompileContainer(const SandboxConfig& config, const host::
   plan.cpus = config.cpus;
   plan.pids = config.pids;
   plan.timeout_seconds = config.timeout_seconds;
+
+  NetworkContext net;
+  net.engine = EngineKind::kContainer;
+  net.sandbox_name = plan.name;
+  net.hostname = plan.hostname;
+  net.caller_uid = facts.caller.uid;
+  VSB_ASSIGN_OR_RETURN(plan.network, CompileNetwork(config, net));
   return plan;
 }
 

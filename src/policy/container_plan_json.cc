@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policy/container_compile.h"
+#include "policy/network_plan_json.h"
 
 namespace vsb::policy {
 namespace {
@@ -69,6 +70,7 @@ std::string ContainerPlanToJson(const ContainerPlan& plan) {
       {"limits", {{"memory_bytes", plan.memory_bytes}, {"cpus", plan.cpus}, {"pids", plan.pids}}},
       {"timeout_seconds", plan.timeout_seconds},
   };
+  if (plan.network.enabled()) j["network"] = NetworkPlanJson(plan.network);
   return j.dump(2);
 }
 

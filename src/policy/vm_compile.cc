@@ -1,7 +1,10 @@
 #include "policy/vm_compile.h"
 
 #include "policy/hidden_paths.h"
+#include "policy/network_compile.h"
+#include "policy/vm_network.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -12,6 +15,8 @@ namespace {
 
 constexpr uint64_t kDefaultMemoryMib = 512;
 constexpr uint64_t kMinMemoryMib = 128;
+constexpr uint64_t kQemuOverheadMib = 384;  // QEMU beside guest RAM (cgroup limit)
+constexpr uint64_t kQemuMaxThreads = 256;   // QEMU's tasks under --pids
 
 // Kernel options that shorten a TCG boot by ~0.4 s (vm-boot-notes §4, pitfall
 // 7) without weakening the guest's isolation from the host: the guest is a
@@ -198,6 +203,41 @@ Result<VmPlan> CompileVm(const SandboxConfig& c, const host::KernelFacts& f) {
   p.verbose = c.verbose;
   p.qemu_uid = f.uid;
   p.qemu_gid = f.gid;
+  // The cgroup around QEMU: guest RAM plus QEMU's own overhead (TCG code
+  // cache, 9p buffers), the --cpus quota, and a bound on QEMU's threads.
+  p.cgroup_name = c.name;
+  if (c.memory_bytes) p.cgroup_memory_bytes = (p.memory_mib + kQemuOverheadMib) << 20;
+  p.cgroup_cpus = c.cpus;
+  if (c.pids) p.cgroup_pids = kQemuMaxThreads;
+
+  // Unnamed VMs have no unique name yet, so their host-side interface names
+  // repeat across VMs: the engine must not rely on them being unique.
+  NetworkContext net;
+  net.engine = EngineKind::kVm;
+  net.sandbox_name = !c.name.empty() ? c.name : p.setup.hostname;
+  net.hostname = p.setup.hostname;
+  net.caller_uid = f.uid;
+  VSB_ASSIGN_OR_RETURN(p.network, CompileNetwork(c, net));
+  for (const PlannedInterface& i : p.network.interfaces)
+    if (i.mode == PlannedInterface::Mode::kBridge)
+      return FailInvalid("-N " + i.name + ": bridge= is not supported by the VM engine yet (use -N user)");
+  if (p.network.enabled()) {
+    std::vector<std::string> unresolved;
+    for (std::string& m : host::ResolveModules(f.modules_dep, GuestNetworkModules(p.network), &unresolved))
+      if (std::find(p.modules.begin(), p.modules.end(), m) == p.modules.end()) p.modules.push_back(std::move(m));
+    AddGuestNetwork(p.network, &p.setup);
+  }
+
+  // Landlock in the guest too, as in a container: the command writes only
+  // where a mount made it writable (the guest kernel ignores it if it lacks
+  // Landlock).
+  s.landlock = true;
+  for (const proto::GuestMount& g : p.setup.mounts)
+    if (!g.readonly && (g.kind == proto::GuestMount::k9p || g.kind == proto::GuestMount::kTmpfs ||
+                        g.kind == proto::GuestMount::kBlock))
+      s.landlock_writable.push_back(g.target);
+  // Guest init's own scratch mounts (init/vm_guest_mounts.cc) and the API file systems.
+  for (const char* extra : {"/tmp", "/var/tmp", "/run", "/dev", "/proc"}) s.landlock_writable.push_back(extra);
   return p;
 }
 

@@ -65,6 +65,11 @@ struct VmPlan {
   // QEMU runs as this identity, capabilities dropped, no-new-privs.
   uint32_t qemu_uid = 0;
   uint32_t qemu_gid = 0;
+  // --memory/--cpus/--pids: QEMU runs in a per-sandbox cgroup (0 = no limit).
+  std::string cgroup_name;  // leaf name ("" = the engine picks one)
+  uint64_t cgroup_memory_bytes = 0;
+  double cgroup_cpus = 0;
+  uint64_t cgroup_pids = 0;
 };
 
 }  // namespace vsb::policy

@@ -1,6 +1,7 @@
 // VmPlan → JSON for --dump-plan and the golden tests.
 #include <nlohmann/json.hpp>
 
+#include "policy/network_plan_json.h"
 #include "policy/vm_compile.h"
 
 namespace vsb::policy {
@@ -43,6 +44,7 @@ std::string VmPlanToJson(const VmPlan& p) {
       {"debug", p.debug},
       {"qemu_identity", {{"uid", p.qemu_uid}, {"gid", p.qemu_gid}}},
   };
+  if (p.network.enabled()) j["network"] = NetworkPlanJson(p.network);
   return j.dump(2);
 }
 

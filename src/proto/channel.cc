@@ -58,8 +58,65 @@ std::string GuestSetup::Encode() const {
   w.Bytes(hostname);
   w.U8(debug);
   w.U8(debug_shell);
+  w.U32(static_cast<uint32_t>(interfaces.size()));
+  for (const auto& i : interfaces) {
+    w.Bytes(i.name);
+    w.Bytes(i.mac);
+    w.U32(i.mtu);
+    w.U8(i.dhcp);
+    w.U32(static_cast<uint32_t>(i.addresses.size()));
+    for (const auto& a : i.addresses) {
+      w.Bytes(a.ip);
+      w.U8(a.prefix);
+      w.Bytes(a.broadcast);
+    }
+    w.U32(static_cast<uint32_t>(i.routes.size()));
+    for (const auto& r : i.routes) {
+      w.Bytes(r.destination);
+      w.U8(r.prefix);
+      w.Bytes(r.gateway);
+      w.U8(r.v6);
+    }
+  }
+  w.StringList(dns);
+  w.Bytes(hosts_file);
   return w.data();
 }
+
+namespace {
+
+// Bounds: a hostile or corrupt SETUP cannot make the guest allocate without
+// limit or configure more than a sandbox may have.
+constexpr uint32_t kMaxInterfaces = 8, kMaxAddresses = 16, kMaxRoutes = 64;
+
+bool DecodeInterface(WireReader& r, GuestInterface* i) {
+  i->name = r.Bytes();
+  i->mac = r.Bytes();
+  i->mtu = r.U32();
+  i->dhcp = r.U8() != 0;
+  uint32_t n = r.U32();
+  if (n > kMaxAddresses) return false;
+  for (uint32_t k = 0; k < n && r.ok(); ++k) {
+    GuestAddress a;
+    a.ip = r.Bytes();
+    a.prefix = r.U8();
+    a.broadcast = r.Bytes();
+    i->addresses.push_back(std::move(a));
+  }
+  n = r.U32();
+  if (n > kMaxRoutes) return false;
+  for (uint32_t k = 0; k < n && r.ok(); ++k) {
+    GuestRoute rt;
+    rt.destination = r.Bytes();
+    rt.prefix = r.U8();
+    rt.gateway = r.Bytes();
+    rt.v6 = r.U8() != 0;
+    i->routes.push_back(std::move(rt));
+  }
+  return r.ok() && !i->name.empty() && i->name.size() < 16 && i->mac.size() == 17;
+}
+
+}  // namespace
 
 std::optional<GuestSetup> GuestSetup::Decode(std::string_view data) {
   WireReader r(data, kMaxPayload);
@@ -82,6 +139,16 @@ std::optional<GuestSetup> GuestSetup::Decode(std::string_view data) {
   s.hostname = r.Bytes();
   s.debug = r.U8() != 0;
   s.debug_shell = r.U8() != 0;
+  uint32_t nifs = r.U32();
+  if (nifs > kMaxInterfaces) return std::nullopt;
+  for (uint32_t i = 0; i < nifs && r.ok(); ++i) {
+    GuestInterface iface;
+    if (!DecodeInterface(r, &iface)) return std::nullopt;
+    s.interfaces.push_back(std::move(iface));
+  }
+  s.dns = r.StringList();
+  if (s.dns.size() > kMaxAddresses) return std::nullopt;
+  s.hosts_file = r.Bytes();
   if (!r.ok() || !r.at_end() || s.root_tag.empty()) return std::nullopt;
   return s;
 }

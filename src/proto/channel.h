@@ -92,6 +92,31 @@ struct GuestMount {
   bool operator==(const GuestMount&) const = default;
 };
 
+// A network interface the guest configures. The guest finds the NIC by its
+// MAC (the host set it on the QEMU device) and renames it to `name`.
+struct GuestAddress {
+  std::string ip;
+  uint8_t prefix = 0;
+  std::string broadcast;  // IPv4; empty = derived
+  bool operator==(const GuestAddress&) const = default;
+};
+struct GuestRoute {
+  std::string destination;  // empty or "0.0.0.0"/"::" with prefix 0 = default
+  uint8_t prefix = 0;
+  std::string gateway;
+  bool v6 = false;
+  bool operator==(const GuestRoute&) const = default;
+};
+struct GuestInterface {
+  std::string name;  // eth0, eth1, ...
+  std::string mac;   // aa:bb:cc:dd:ee:ff
+  uint32_t mtu = 0;  // 0 = leave
+  bool dhcp = false;
+  std::vector<GuestAddress> addresses;
+  std::vector<GuestRoute> routes;
+  bool operator==(const GuestInterface&) const = default;
+};
+
 // SETUP payload: what init builds before it starts the command.
 struct GuestSetup {
   std::string root_tag = "vsbroot";  // 9p tag of the read-only root
@@ -99,6 +124,9 @@ struct GuestSetup {
   std::string hostname;
   bool debug = false;        // LOG progress lines to the host
   bool debug_shell = false;  // -l: /bin/sh on the "vsb.shell" port
+  std::vector<GuestInterface> interfaces;  // -N; empty = loopback only
+  std::vector<std::string> dns;            // static resolvers; DHCP adds its own
+  std::string hosts_file;                  // text of the private /etc/hosts (with -N)
   std::string Encode() const;
   static std::optional<GuestSetup> Decode(std::string_view data);
   bool operator==(const GuestSetup&) const = default;

@@ -14,10 +14,13 @@
 
 #include "base/scoped_cleanup.h"
 #include "base/unique_fd.h"
+#include "container/cgroup.h"
+#include "container/janitor.h"
 #include "io/raw_terminal.h"
 #include "vm/host_session.h"
 #include "vm/initrd.h"
 #include "vm/kernel_cache.h"
+#include "vm/passt.h"
 #include "vm/qemu_argv.h"
 #include "vm/qemu_process.h"
 
@@ -70,6 +73,27 @@ void Log(const policy::VmPlan& plan, const Stdio& stdio, const std::string& line
   }
 }
 
+// QEMU writes only its run dir, the writable shares and the writable images.
+QemuConfinement Confinement(const policy::VmPlan& plan, const std::string& run_dir,
+                            const QemuPaths& paths) {
+  QemuConfinement c;
+  c.map_all_ids = geteuid() == 0;
+  c.caller_uid = geteuid();
+  c.caller_gid = getegid();
+  c.writable.push_back(run_dir);
+  auto beneath_run_dir = [&](const std::string& p) { return p.rfind(run_dir + "/", 0) == 0; };
+  for (size_t i = 0; i < plan.shares.size() && i < paths.share_paths.size(); ++i)
+    if (!plan.shares[i].readonly && !beneath_run_dir(paths.share_paths[i]))
+      c.writable.push_back(paths.share_paths[i]);
+  for (const auto& d : plan.disks)
+    if (!d.readonly) c.writable.push_back(d.host_path);
+  const std::string root = plan.shares.empty() || plan.shares[0].host_path == "/" ? "" : plan.shares[0].host_path;
+  for (const auto& m : plan.setup.mounts)
+    if (m.kind == proto::GuestMount::kMask) c.masked.push_back(root + m.target);
+  c.empty_file = run_dir + "/empty";
+  return c;
+}
+
 }  // namespace
 
 RunResult Run(const policy::VmPlan& plan, const Stdio& stdio) {
@@ -79,8 +103,13 @@ RunResult Run(const policy::VmPlan& plan, const Stdio& stdio) {
   auto initrd = EnsureInitrd(InitrdEntries(plan.init_binary, plan.modules_dir, plan.modules),
                              plan.cache_dir + "/initrds");
   if (!initrd) return RunResult::Failed(initrd.error().WithContext("initrd"));
+  // Everything this run creates on the host (run dir, cgroups) is named to a
+  // janitor first, so a launcher killed with SIGKILL leaves nothing behind.
+  auto janitor = container::Janitor::Start();
+  if (!janitor) return RunResult::Failed(janitor.error());
   auto run_dir = MakeRunDir();
   if (!run_dir) return RunResult::Failed(run_dir.error());
+  janitor->TrackDirectory(*run_dir);
   ScopedCleanup remove_dir([&] {
     std::error_code ec;
     std::filesystem::remove_all(*run_dir, ec);
@@ -126,13 +155,50 @@ RunResult Run(const policy::VmPlan& plan, const Stdio& stdio) {
   if (geteuid() == 0 && fchown(log_fd.get(), plan.qemu_uid, plan.qemu_gid) != 0)
     return RunResult::Failed(Error::FromErrno(errno, "chown " + qemu_log));
 
+  // -N user: one passt per interface on a connected socketpair; QEMU gets
+  // the other end (fds after the channel's).
+  std::vector<Passt> passts;
+  std::vector<UniqueFd> qemu_net_ends;
+  for (size_t i = 0; i < plan.network.interfaces.size(); ++i) {
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+      return RunResult::Failed(Error::FromErrno(errno, "socketpair for -N"));
+    UniqueFd passt_end(pair[0]);
+    qemu_net_ends.emplace_back(pair[1]);
+    auto passt = Passt::Start(plan.network.interfaces[i], passt_end.get(), log_fd.get());
+    if (!passt) return RunResult::Failed(passt.error().WithContext("-N " + plan.network.interfaces[i].name));
+    passts.push_back(std::move(*passt));
+    paths.net_fds.push_back(paths.channel_fd + 1 + static_cast<int>(i));
+  }
+
   QemuLaunch launch;
   launch.argv = QemuArgv(plan, paths);
   launch.channel_fd = guest_end.get();
   launch.channel_target = paths.channel_fd;
+  for (const UniqueFd& fd : qemu_net_ends) launch.net_fds.push_back(fd.get());
   launch.log_fd = log_fd.get();
   launch.uid = plan.qemu_uid;
   launch.gid = plan.qemu_gid;
+  launch.confine = Confinement(plan, *run_dir, paths);
+  if (UniqueFd empty(open(launch.confine.empty_file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
+      !empty)
+    return RunResult::Failed(Error::FromErrno(errno, "create " + launch.confine.empty_file));
+  // --memory/--cpus/--pids: QEMU runs in the container engine's per-sandbox
+  // cgroup; the janitor removes it should the launcher be killed.
+  std::optional<container::SandboxCgroup> cgroup;
+  container::CgroupLimits limits{plan.cgroup_memory_bytes, plan.cgroup_cpus, plan.cgroup_pids};
+  if (limits.any()) {
+    std::string name = plan.cgroup_name.empty() ? "vm-" + std::to_string(getpid()) : plan.cgroup_name;
+    auto cg = container::SandboxCgroup::Create(name, limits);
+    if (!cg) return RunResult::Failed(cg.error().WithContext("qemu cgroup"));
+    cgroup.emplace(std::move(*cg));
+    for (const auto& dir : cgroup->Dirs()) janitor->TrackCgroup(dir);
+    launch.cgroup = &*cgroup;
+  }
+  ScopedCleanup end_cgroup([&] {
+    if (cgroup) cgroup->KillAll();
+    cgroup.reset();
+  });
   if (plan.debug) {
     std::string cmd;
     for (const auto& a : launch.argv) cmd += (cmd.empty() ? "" : " ") + a;
@@ -157,6 +223,15 @@ RunResult Run(const policy::VmPlan& plan, const Stdio& stdio) {
   env.qemu_log = qemu_log;
   env.started_monotonic = started;
   RunResult result = RunSession(plan, stdio, env);
+  // The host cgroup's OOM killer ended QEMU (the guest's own OOM killer
+  // reports as the command's death inside): the same report as a container.
+  if (result.kind == RunResult::Kind::kSetupFailed && cgroup && cgroup->MemoryLimitHit()) {
+    result = RunResult{};
+    result.kind = RunResult::Kind::kSignaled;
+    result.signal = SIGKILL;
+    result.error = Error(ErrorCode::kInternal,
+                         "the VM (QEMU) exceeded its memory limit (--memory plus QEMU's overhead) and was killed");
+  }
   raw.reset();
   host_end.reset();
   // The guest synced before EXIT; give it a moment to power off cleanly.

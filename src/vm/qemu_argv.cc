@@ -47,6 +47,15 @@ std::vector<std::string> QemuArgv(const policy::VmPlan& p, const QemuPaths& path
     a.insert(a.end(), {"-drive", drive, "-device",
                        "virtio-blk-device,drive=" + d.id + ",serial=" + d.id});
   }
+  // -N user: a virtio-net NIC whose frames go to passt over an inherited,
+  // already connected socket (passt runs outside QEMU's namespaces; no path
+  // exists that another local user could connect to first).
+  for (size_t i = 0; i < p.network.interfaces.size() && i < paths.net_fds.size(); ++i) {
+    const std::string id = "net" + std::to_string(i);
+    a.insert(a.end(), {"-netdev", "stream,id=" + id + ",server=off,addr.type=fd,addr.str=" +
+                                      std::to_string(paths.net_fds[i]),
+                       "-device", "virtio-net-device,netdev=" + id + ",mac=" + p.network.interfaces[i].mac});
+  }
   // One multiplexed channel on a virtserialport: unlike virtconsole ports it
   // throttles instead of dropping data when the host reads slowly (pitfall 11).
   const bool shell = p.setup.debug_shell && !paths.shell_socket.empty();

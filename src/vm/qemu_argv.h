@@ -18,6 +18,10 @@ struct QemuPaths {
   // Host path of each plan share, in order (a host-bind with an empty source
   // becomes a directory in the run dir).
   std::vector<std::string> share_paths;
+  // Per plan.network interface: QEMU's fd number of its end of a socketpair
+  // whose other end passt holds (user mode). Bridge interfaces are not
+  // supported by the VM engine yet.
+  std::vector<int> net_fds;
 };
 
 std::vector<std::string> QemuArgv(const policy::VmPlan& plan, const QemuPaths& paths);

@@ -6,13 +6,14 @@
 #include <string_view>
 
 #include "config/option_parsers.h"
+#include "config/toml_config.h"
 
 using namespace vsb::config;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 11) {
+  switch (data[0] % 12) {
     case 0:
       if (auto v = ParseSize(text)) {
         // FormatSize must read back exactly.
@@ -47,8 +48,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 9:
       (void)ParseTtyMode(text);
       break;
-    default:
+    case 10:
       (void)ParseMountKind(text);
+      break;
+    default:
+      // -N: an accepted spec passes CheckNetwork and survives the config
+      // file round trip unchanged.
+      if (auto n = ParseNetwork(text)) {
+        if (!CheckNetwork(*n)) __builtin_trap();
+        vsb::SandboxConfig c;
+        c.networks = {*n};
+        auto back = ParseToml(ToToml(c), "fuzz.toml");
+        if (!back || back->networks != c.networks) __builtin_trap();
+      }
       break;
   }
   return 0;

@@ -30,11 +30,35 @@ extern char** environ;
 
 namespace vsb::testing {
 
-// Engines the suites are parameterised over. The VM engine joins by adding
-// kVmUri to kEnabledEngines once `virt-sandbox -c qemu:///session` runs.
+// Engines the suites are parameterised over. The container suite runs the
+// container engine (the VM engine's run contract is tests/vm). The security
+// suite always lists both, so a machine that cannot run one shows each of
+// its tests as skipped with the reason (MissingEngine), never fewer tests.
 inline constexpr const char* kContainerUri = "lxc:///";
 inline constexpr const char* kVmUri = "qemu:///session";
 inline const std::vector<std::string> kEnabledEngines = {kContainerUri};
+inline const std::vector<std::string> kSecurityEngines = {kContainerUri, kVmUri};
+
+inline bool IsVm(const std::string& uri) { return uri.rfind("qemu:", 0) == 0; }
+
+// Non-empty reason when `uri`'s engine cannot run here (root for both; QEMU
+// and a kernel for the VM).
+inline std::string MissingEngine(const std::string& uri) {
+  if (std::string why = MissingRoot(); !why.empty()) return why;
+  return IsVm(uri) ? MissingVm() : "";
+}
+
+// The smallest --memory each engine accepts for the limit tests (a VM
+// needs room for its kernel: 128 MiB at least).
+inline std::string SmallMemory(const std::string& uri) { return IsVm(uri) ? "128M" : "64M"; }
+
+// A check that only means something for the container model (it inspects
+// host-side kernel objects of the payload, or a feature the VM engine does
+// not have): skipped for the VM with the one-line reason given.
+#define VSB_CONTAINER_ONLY(reason)                                         \
+  do {                                                                     \
+    if (::vsb::testing::IsVm(GetParam())) GTEST_SKIP() << "container-only: " << (reason); \
+  } while (0)
 
 inline std::string ProbePath(const std::string& name) { return BuildPath("tests/probe/" + name); }
 
@@ -151,6 +175,16 @@ inline pid_t WaitForMarker(const std::string& marker, const std::string& comm,
     return found > 0;
   }, timeout_ms);
   return found;
+}
+
+// Waits until the sandboxed command has started. In a container it is a
+// host process: the `sh` whose argv holds marker. In a VM it is a guest
+// process the host cannot see, so the command prints `marker` and this waits
+// for that line in the launcher's log (SpawnCli's `log`).
+inline bool WaitForStart(const std::string& uri, const std::string& marker, const std::string& log,
+                         int timeout_ms = 60000) {
+  if (!IsVm(uri)) return WaitForMarker(marker, "sh", timeout_ms) > 0;
+  return WaitFor([&] { return ReadText(log).find(marker + "\n") != std::string::npos; }, timeout_ms);
 }
 
 // Host pids in the pid namespace `ns` ("pid:[4026...]").

@@ -18,7 +18,7 @@ namespace {
 
 class FilesystemTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { VSB_REQUIRE(MissingRoot()); }
+  void SetUp() override { VSB_REQUIRE(MissingEngine(GetParam())); }
 };
 
 // Runs vsb-probe-write on paths and expects every one refused.
@@ -202,8 +202,16 @@ TEST_P(FilesystemTest, SetuidAndFileCapsGiveNothing) {
                                "--clear-groups", suid});
   EXPECT_EQ(ProbeOutput(outside.out).Get("gained"), "1") << Describe(outside);
 
-  CliRun as_nobody = RunSandboxed(GetParam(), {"-S", "nobody"}, {suid});
   CliRun fcap_root = RunSandboxed(GetParam(), {}, {fcap});
+  if (IsVm(GetParam())) {
+    // -S (another identity) is not in the VM engine yet: the VM checks the
+    // root caller's file-capability binary only.
+    std::filesystem::remove(suid);
+    std::filesystem::remove(fcap);
+    EXPECT_EQ(ProbeOutput(fcap_root.out).Get("CapEff"), "0") << Describe(fcap_root);
+    return;
+  }
+  CliRun as_nobody = RunSandboxed(GetParam(), {"-S", "nobody"}, {suid});
   CliRun fcap_nobody = RunSandboxed(GetParam(), {"-S", "nobody"}, {fcap});
   CliRun su = RunSandboxed(GetParam(), {"-S", "nobody"}, {"/usr/bin/su", "-c", "id -u", "root"});
   std::filesystem::remove(suid);
@@ -236,7 +244,7 @@ TEST_P(FilesystemTest, NoSetuidFilePlantedInHostBind) {
       << "setuid/setgid file owned by uid " << st.st_uid << " left on the host\n" << Describe(run);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, FilesystemTest, ::testing::ValuesIn(kEnabledEngines), EngineName);
+INSTANTIATE_TEST_SUITE_P(Engines, FilesystemTest, ::testing::ValuesIn(kSecurityEngines), EngineName);
 
 }  // namespace
 }  // namespace vsb::testing

@@ -19,7 +19,7 @@ namespace {
 
 class LeftoversTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { VSB_REQUIRE(MissingRoot()); }
+  void SetUp() override { VSB_REQUIRE(MissingEngine(GetParam())); }
 };
 
 int WaitStatus(pid_t pid) {
@@ -36,7 +36,7 @@ TEST_P(LeftoversTest, AfterEveryKindOfEnd) {
   };
   const Case cases[] = {
       {"exit 0", {"-m", "host-bind:/srv="}, {"/bin/true"}, 0},
-      {"exit 7", {"--memory", "64M", "--pids", "50"}, {"/bin/sh", "-c", "exit 7"}, 7},
+      {"exit 7", {"--memory", SmallMemory(GetParam()), "--pids", "50"}, {"/bin/sh", "-c", "exit 7"}, 7},
       {"killed by SIGKILL", {}, {"/bin/sh", "-c", "kill -9 $$"}, 137},
       {"--timeout", {"--timeout", "1"}, {"/bin/sleep", "30"}, 124},
       {"setup failure", {"-m", "host-bind:/srv=/nonexistent/" + UniqueMarker("src")}, {"/bin/true"}, 125},
@@ -56,9 +56,13 @@ TEST_P(LeftoversTest, AfterEveryKindOfEnd) {
 TEST_P(LeftoversTest, AfterSigintToLauncher) {
   HostSnapshot before = TakeHostSnapshot();
   std::string marker = UniqueMarker("sigint");
-  pid_t launcher = SpawnCli({"-c", GetParam(), "--", "/bin/sh", "-c", "sleep 30; : " + marker});
+  std::string log = BuildPath("tests/" + marker + ".log");
+  pid_t launcher = SpawnCli({"-c", GetParam(), "--", "/bin/sh", "-c",
+                             "echo " + marker + "; sleep 30; : " + marker}, log);
   ASSERT_GT(launcher, 0);
-  ASSERT_GT(WaitForMarker(marker, "sh"), 0) << "the sandboxed command never started";
+  bool started = WaitForStart(GetParam(), marker, log);
+  std::filesystem::remove(log);
+  ASSERT_TRUE(started) << "the sandboxed command never started";
   kill(launcher, SIGINT);
   EXPECT_EQ(WaitStatus(launcher), 130);
   EXPECT_TRUE(WaitFor([&] { return PidsWithMarker(marker).empty(); }, 3000));
@@ -70,11 +74,29 @@ TEST_P(LeftoversTest, AfterSigintToLauncher) {
 // sandbox's pid namespace is gone within a couple of seconds.
 TEST_P(LeftoversTest, AfterSigkillOfLauncherMidRun) {
   std::string marker = UniqueMarker("sigkill");
-  pid_t launcher = SpawnCli({"-c", GetParam(), "-n", marker, "--memory", "64M", "-m", "host-bind:/srv=", "--",
-                             "/bin/sh", "-c",
+  std::string log = BuildPath("tests/" + marker + ".log");
+  HostSnapshot before = TakeHostSnapshot();
+  pid_t launcher = SpawnCli({"-c", GetParam(), "-n", marker, "--memory", SmallMemory(GetParam()), "-m",
+                             "host-bind:/srv=", "--", "/bin/sh", "-c",
                              "setsid /bin/sh -c 'sleep 300; : " + marker + "-daemon' </dev/null "
-                             ">/dev/null 2>&1 & sleep 30; : " + marker});
+                             ">/dev/null 2>&1 & echo " + marker + "; sleep 30; : " + marker},
+                            log);
   ASSERT_GT(launcher, 0);
+  if (IsVm(GetParam())) {
+    // The payload and its daemon are guest processes: they end with QEMU,
+    // which must die with its launcher (PDEATHSIG) and leave nothing (the
+    // janitor removes the run dir and the cgroup).
+    bool started = WaitForStart(GetParam(), marker, log);
+    std::filesystem::remove(log);
+    ASSERT_TRUE(started) << "the sandboxed command never started";
+    kill(launcher, SIGKILL);
+    EXPECT_EQ(WaitStatus(launcher), 128 + SIGKILL);
+    ExpectNoLeftoversOf(marker);
+    ExpectNoLeftovers(before);
+    RemoveLeftoversOf(marker);
+    return;
+  }
+  std::filesystem::remove(log);
   pid_t payload = WaitForMarker(marker, "sh");
   ASSERT_GT(payload, 0) << "the sandboxed command never started";
   ASSERT_GT(WaitForMarker(marker + "-daemon", "sh"), 0);
@@ -97,7 +119,7 @@ TEST_P(LeftoversTest, AfterSigkillOfLauncherDuringSetup) {
   for (int delay_us : {0, 1000, 3000, 10000, 30000, 100000}) {
     SCOPED_TRACE("killed after " + std::to_string(delay_us) + " us");
     std::string marker = UniqueMarker("setupkill");
-    pid_t launcher = SpawnCli({"-c", GetParam(), "-n", marker, "--memory", "64M", "--pids", "50", "-m",
+    pid_t launcher = SpawnCli({"-c", GetParam(), "-n", marker, "--memory", SmallMemory(GetParam()), "--pids", "50", "-m",
                                "host-bind:/srv=", "-m", "ram:/media=1M", "--", "/bin/sh", "-c",
                                "sleep 30; : " + marker});
     ASSERT_GT(launcher, 0);
@@ -123,11 +145,12 @@ TEST_P(LeftoversTest, NoMountPropagatesToTheHost) {
                              "--", "/bin/sh", "-c",
                              "mount -t tmpfs vsbprop /mnt && echo MOUNTED_MNT; "
                              "mount -t tmpfs vsbprop /media && echo MOUNTED_MEDIA; "
-                             "x=mounted; exec /bin/sh -c \"sleep 30; : " + marker + "-$x\""},
+                             "x=mounted; echo " + marker + "-$x; "
+                             "exec /bin/sh -c \"sleep 30; : " + marker + "-$x\""},
                             log);
   ASSERT_GT(launcher, 0);
   // "<marker>-mounted" only exists once both mounts were tried.
-  ASSERT_GT(WaitForMarker(marker + "-mounted", "sh"), 0) << "the sandboxed command never started";
+  ASSERT_TRUE(WaitForStart(GetParam(), marker + "-mounted", log)) << "the sandboxed command never started";
   std::string during = ReadText("/proc/self/mountinfo");
   kill(launcher, SIGTERM);
   WaitStatus(launcher);
@@ -188,7 +211,7 @@ TEST_P(LeftoversTest, SymlinkMountTargetDoesNotRedirectOnTheHost) {
   std::filesystem::remove_all(base);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, LeftoversTest, ::testing::ValuesIn(kEnabledEngines), EngineName);
+INSTANTIATE_TEST_SUITE_P(Engines, LeftoversTest, ::testing::ValuesIn(kSecurityEngines), EngineName);
 
 }  // namespace
 }  // namespace vsb::testing

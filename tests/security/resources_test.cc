@@ -12,7 +12,7 @@ namespace {
 
 class ResourceTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { VSB_REQUIRE(MissingRoot()); }
+  void SetUp() override { VSB_REQUIRE(MissingEngine(GetParam())); }
 };
 
 // The host can still start processes after a sandbox exhausted something.
@@ -24,6 +24,8 @@ void ExpectHostAlive() {
 // A fork bomb meets --pids: the probe's own safety cap (1000) is far above
 // the limit, so only the limit can stop it early.
 TEST_P(ResourceTest, ForkBombStaysInsidePidsLimit) {
+  VSB_CONTAINER_ONLY("--pids bounds host tasks; guest processes are not host tasks (QEMU's own "
+                     "tasks are bounded: tests/vm), and no pids limit is set inside the guest yet");
   HostSnapshot before = TakeHostSnapshot();
   CliRun run = RunSandboxed(GetParam(), {"--pids", "50"}, {ProbePath("vsb-probe-forkbomb"), "1000"});
   ASSERT_EQ(run.status, 0) << Describe(run);
@@ -41,11 +43,16 @@ TEST_P(ResourceTest, ForkBombStaysInsidePidsLimit) {
 // SIGKILL) and says why on stderr.
 TEST_P(ResourceTest, MemoryHogIsKilledAndReported) {
   HostSnapshot before = TakeHostSnapshot();
-  CliRun run = RunSandboxed(GetParam(), {"--memory", "64M"}, {ProbePath("vsb-probe-memhog"), "1024"});
+  CliRun run = RunSandboxed(GetParam(), {"--memory", SmallMemory(GetParam())},
+                            {ProbePath("vsb-probe-memhog"), "1024"});
   EXPECT_EQ(run.status, 137) << Describe(run);
   EXPECT_EQ(run.out.find("reached="), std::string::npos) << "no limit applied: " << Describe(run);
-  EXPECT_NE(run.err.find("memory"), std::string::npos) << "no message about the memory limit: "
-                                                       << Describe(run);
+  // In a VM --memory is the guest's RAM: the guest kernel's OOM killer ends
+  // the hog and the host is not told why (a known gap: no message yet).
+  if (!IsVm(GetParam())) {
+    EXPECT_NE(run.err.find("memory"), std::string::npos) << "no message about the memory limit: "
+                                                         << Describe(run);
+  }
   // Control: without --memory the same probe reaches 256 MiB.
   CliRun free = RunSandboxed(GetParam(), {}, {ProbePath("vsb-probe-memhog"), "256"});
   EXPECT_EQ(ProbeOutput(free.out).Get("reached"), "256") << Describe(free);
@@ -79,6 +86,8 @@ TEST_P(ResourceTest, RamMountFillHitsItsSize) {
 // B1: seen from the host, the payload is in the sandbox's cgroup and the
 // limits are set there (v2 files, or the v1 controllers on hybrid hosts).
 TEST_P(ResourceTest, LimitsAreSetOnThePayloadCgroup) {
+  VSB_CONTAINER_ONLY("the payload is a guest process; the cgroup around QEMU is checked by "
+                     "tests/vm/vm_confine_test.cc (LimitsPutQemuInTheSandboxCgroup)");
   std::string marker = UniqueMarker("limits");
   pid_t launcher = SpawnCli({"-c", GetParam(), "--memory", "64M", "--pids", "50", "--cpus", "0.5",
                              "--", "/bin/sh", "-c", "sleep 30; : " + marker});
@@ -114,7 +123,7 @@ TEST_P(ResourceTest, LimitsAreSetOnThePayloadCgroup) {
   waitpid(launcher, &st, 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, ResourceTest, ::testing::ValuesIn(kEnabledEngines), EngineName);
+INSTANTIATE_TEST_SUITE_P(Engines, ResourceTest, ::testing::ValuesIn(kSecurityEngines), EngineName);
 
 }  // namespace
 }  // namespace vsb::testing

@@ -37,7 +37,7 @@ bool Denied(const std::string& v) { return v == "EPERM" || v == "ENOSYS"; }
 
 class SyscallTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { VSB_REQUIRE(MissingRoot()); }
+  void SetUp() override { VSB_REQUIRE(MissingEngine(GetParam())); }
 };
 
 TEST_P(SyscallTest, DefaultFilterDeniesTheDenyList) {
@@ -185,7 +185,7 @@ TEST_P(SyscallTest, FreshSessionKeyringEvenUnconfined) {
   EXPECT_TRUE(p.Has("@s")) << Describe(run);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, SyscallTest, ::testing::ValuesIn(kEnabledEngines), EngineName);
+INSTANTIATE_TEST_SUITE_P(Engines, SyscallTest, ::testing::ValuesIn(kSecurityEngines), EngineName);
 
 }  // namespace
 }  // namespace vsb::testing

@@ -99,15 +99,15 @@ TEST(CliMalformed, CommandLineShape) {
       {"missing option value", {"-m"}, "--mount"},
       {"tty and no-tty", {"--tty", "--no-tty", "ls"}, "--no-tty"},
       {"both dumps", {"--dump-config", "--dump-plan", "ls"}, "--dump-plan"},
-      {"network", {"-N", "dhcp", "ls"}, "-N/--network is not implemented yet"},
+      {"network", {"-N", "dhcp,address=192.0.2.1/24", "ls"}, "-N dhcp,address=192.0.2.1/24: dhcp and"},
   };
   for (const Malformed& c : cases) ExpectRefused(c);
 }
 
 TEST(CliMalformed, NetworkMessageIsExact) {
-  testing::CliRun run = testing::RunCli({"-N", "source=default", "--", "true"});
+  testing::CliRun run = testing::RunCli({"-N", "user,mtu=9", "--", "true"});
   EXPECT_EQ(run.status, 125);
-  EXPECT_EQ(run.err, "virt-sandbox: error: -N/--network is not implemented yet\n");
+  EXPECT_EQ(run.err, "virt-sandbox: error: -N user,mtu=9: MTU 9 is out of range (use 68..65535)\n");
 }
 
 TEST(CliMalformed, ConfigFiles) {

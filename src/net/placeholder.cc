@@ -1,2 +1,0 @@
-// Placeholder so the vsb_net layer has a source; removed when the layer has real files.
-namespace vsb::net {}

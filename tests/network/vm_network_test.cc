@@ -1,0 +1,37 @@
+// VM sandbox networking (-c qemu:///session -N user): the guest's virtio-net
+// NIC reaches a test server through passt, on the same private test network
+// the container tests use. One boot under TCG (seconds): it checks the whole
+// path (passt, QEMU's stream netdev, virtio_net in the initrd, the guest's
+// DHCP and its private resolv.conf) and that passt is gone afterwards.
+#include <gtest/gtest.h>
+
+#include "network/net_harness_support.h"
+
+namespace vsb::testing {
+namespace {
+
+std::string PasstProcesses(const std::string&) {
+  return Sh("pgrep -x passt || true", false).out + Sh("pgrep -x passt.avx2 || true", false).out;
+}
+
+TEST(VmNetwork, UserModeReachesServerThroughPasst) {
+  VSB_REQUIRE(MissingVm());
+  VSB_REQUIRE(MissingNetTools({"ip", "passt"}));
+  TestNetwork net;
+  std::string client = net.AddNetns("c"), server = net.AddNetns("s");
+  net.Link(client, "10.79.0.2/24", server, "10.79.0.1/24");
+  Sh("ip -n " + client + " route add default via 10.79.0.1");
+  net.StartTcpServer(server, "10.79.0.1", 8080, "hello-vm");
+  CliRun r = RunCliIn(client, {"-c", "qemu:///session", "-N", "user", "--", "/bin/bash", "-c",
+                               "/usr/sbin/ip -o -4 addr show eth0 | grep -q 10.79.0.2 && echo addressed; "
+                               "timeout 20 cat </dev/tcp/10.79.0.1/8080"},
+                      180);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("addressed"), std::string::npos) << "passt's DHCP gives the guest the host's address\n"
+                                                       << r.out;
+  EXPECT_NE(r.out.find("hello-vm"), std::string::npos) << r.out;
+  EXPECT_EQ(WaitUntilEmpty(PasstProcesses, ""), "") << "passt still running";
+}
+
+}  // namespace
+}  // namespace vsb::testing
