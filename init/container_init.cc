@@ -116,7 +116,10 @@ int ContainerInitMain() {
     if (read(sigfd, &info, sizeof info) != sizeof info) continue;
     int sig = static_cast<int>(info.ssi_signo);
     if (sig != SIGCHLD) {
-      kill(cmd.pid, sig);
+      // To the command's process group, as a terminal would: `sh -c 'sleep
+      // 30; ...'` ends on SIGINT now, not after the sleep. The command leads
+      // its own session, so its group is its pid.
+      if (kill(-cmd.pid, sig) < 0) kill(cmd.pid, sig);
       continue;
     }
     int st;

@@ -182,7 +182,9 @@ bool RunCommand(const proto::InitSpec& spec, GuestChannel* ch, proto::InitReport
           stdin_eof = true;
         } else if (f->type == MsgType::kSignal) {
           if (auto sig = proto::DecodeU32(f->payload); sig && *sig < 65 && !child_done)
-            kill(spec.tty ? -sp.pid : sp.pid, static_cast<int>(*sig));
+            // The command's process group, with or without a tty (see
+            // container_init.cc).
+            if (kill(-sp.pid, static_cast<int>(*sig)) < 0) kill(sp.pid, static_cast<int>(*sig));
         } else if (f->type == MsgType::kWinsize && master >= 0) {
           winsize ws{};
           if (proto::DecodeWinsize(f->payload, &ws.ws_row, &ws.ws_col)) ioctl(master, TIOCSWINSZ, &ws);

@@ -75,6 +75,23 @@ TEST_P(ExitStatusTest, TermIsForwarded) {
   ExpectNoLeftovers(before);
 }
 
+// SIGINT reaches the command's whole process group, as Ctrl-C in a terminal
+// would: the command's child traps it and answers. Sent only to the command,
+// the child would loop until --timeout (124).
+TEST_P(ExitStatusTest, IntReachesTheCommandsProcessGroup) {
+  std::string marker = UniqueMarker("intgroup");
+  pid_t launcher = SpawnCli({"-c", GetParam(), "--timeout", "20", "--", "/bin/sh", "-c",
+                             "/bin/sh -c 'trap \"echo got-int >&2; exit 0\" INT; "
+                             "while :; do sleep 0.1; done; : " + marker + "'"});
+  ASSERT_GT(launcher, 0);
+  ASSERT_GT(WaitForMarker(marker, "sh"), 0) << "the sandboxed command never started";
+  kill(launcher, SIGINT);
+  int st = 0;
+  ASSERT_EQ(waitpid(launcher, &st, 0), launcher);
+  ASSERT_TRUE(WIFEXITED(st)) << "wait status " << st;
+  EXPECT_NE(WEXITSTATUS(st), 124) << "the child never saw SIGINT";
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ExitStatusTest, ::testing::ValuesIn(kEnabledEngines), EngineName);
 
 }  // namespace
