@@ -15,6 +15,7 @@
 #include "base/syscalls.h"
 #include "container/child/child_plan.h"
 #include "container/host_image.h"
+#include "container/id_maps.h"
 #include "container/launch_state.h"
 #include "container/net_setup.h"
 #include "container/qcow_export.h"
@@ -96,26 +97,6 @@ Status PrepareMounts(const policy::ContainerPlan& plan, LaunchState& st, RenderI
   return {};
 }
 
-Status WriteFile(const std::string& path, const std::string& text) {
-  UniqueFd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
-  if (!fd || write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
-    return FailErrno(errno, "write " + path);
-  return {};
-}
-
-Status WriteIdMaps(const policy::ContainerPlan& plan, pid_t pid) {
-  std::string proc = "/proc/" + std::to_string(pid);
-  if (plan.map_all_ids) {
-    VSB_TRY(WriteFile(proc + "/uid_map", "0 0 4294967295\n"));
-    return WriteFile(proc + "/gid_map", "0 0 4294967295\n");
-  }
-  VSB_TRY(WriteFile(proc + "/setgroups", "deny\n"));
-  VSB_TRY(WriteFile(proc + "/uid_map", std::to_string(plan.inside_uid) + " " +
-                                           std::to_string(plan.caller_uid) + " 1\n"));
-  return WriteFile(proc + "/gid_map", std::to_string(plan.inside_gid) + " " +
-                                          std::to_string(plan.caller_gid) + " 1\n");
-}
-
 Status Spawn(const policy::ContainerPlan& plan, LaunchState& st, child::ChildPlan& cp,
              const Stdio& stdio) {
   cp.sync_fd = st.sync_rd.get();
@@ -151,7 +132,8 @@ Status Spawn(const policy::ContainerPlan& plan, LaunchState& st, child::ChildPla
   st.sync_rd.reset();
   st.report_wr.reset();
   st.control_child.reset();
-  VSB_TRY(WriteIdMaps(plan, st.init_pid));
+  VSB_TRY(WriteIdMaps(st.init_pid, {plan.map_all_ids, plan.inside_uid, plan.inside_gid, plan.caller_uid,
+                                     plan.caller_gid}));
   if (st.cgroup) VSB_TRY(st.cgroup->AddProcess(st.init_pid));
   VSB_TRY(StartNetwork(plan, st));  // -N: interfaces, filter, resolv.conf while the child waits
   char go = 1;

@@ -15,6 +15,7 @@
 
 #include "base/syscalls.h"
 #include "container/child/mount_calls.h"
+#include "container/id_maps.h"
 
 namespace vsb::vm {
 namespace {
@@ -36,16 +37,6 @@ int Failed(const char** step, const char* what) {
   return -1;
 }
 
-Status WriteProcFile(const std::string& path, const std::string& text) {
-  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return FailErrno(errno, "open " + path);
-  ssize_t n = write(fd, text.data(), text.size());
-  int err = errno;
-  close(fd);
-  if (n != static_cast<ssize_t>(text.size())) return FailErrno(err, "write " + path);
-  return {};
-}
-
 }  // namespace
 
 unsigned long long QemuNamespaceFlags() {
@@ -54,16 +45,7 @@ unsigned long long QemuNamespaceFlags() {
 }
 
 Status WriteQemuIdMaps(const QemuConfinement& c, pid_t pid) {
-  const std::string proc = "/proc/" + std::to_string(pid);
-  if (c.map_all_ids) {
-    VSB_TRY(WriteProcFile(proc + "/uid_map", "0 0 4294967295\n"));
-    return WriteProcFile(proc + "/gid_map", "0 0 4294967295\n");
-  }
-  VSB_TRY(WriteProcFile(proc + "/setgroups", "deny\n"));
-  VSB_TRY(WriteProcFile(proc + "/uid_map", std::to_string(c.caller_uid) + " " +
-                                               std::to_string(c.caller_uid) + " 1\n"));
-  return WriteProcFile(proc + "/gid_map", std::to_string(c.caller_gid) + " " +
-                                              std::to_string(c.caller_gid) + " 1\n");
+  return container::WriteIdMaps(pid, {c.map_all_ids, c.caller_uid, c.caller_gid, c.caller_uid, c.caller_gid});
 }
 
 int ConfineMountsInChild(const QemuConfinement& c, const char** step) {
