@@ -106,6 +106,7 @@ int VmGuestMain() {
   if (!BuildGuestRoot(*setup, spec->uid, spec->gid, &why)) Die(&ch, why);
   if (!BringUpLoopback(&why)) Die(&ch, why);
   if (!ConfigureGuestNetwork(*setup, &why)) Die(&ch, why);
+  if (!LimitGuestTasks(setup->pids_max, &why)) Die(&ch, why);
   StartDebugShell(shell_fd);
   ch.Log("root mounted and switched in " + std::to_string(GuestMs() - t_root) + " ms (guest clock)");
   // A cwd missing in the guest (e.g. under the host's /tmp) falls back to /.

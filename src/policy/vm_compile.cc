@@ -176,6 +176,7 @@ Result<VmPlan> CompileVm(const SandboxConfig& c, const host::KernelFacts& f) {
   p.setup.hostname = !c.hostname.empty() ? c.hostname : !c.name.empty() ? c.name : "sandbox";
   p.setup.debug = c.debug || c.verbose;
   p.setup.debug_shell = c.debug_shell;  // guest progress lines
+  p.setup.pids_max = c.pids;             // a cgroup inside the guest bounds the command's tasks
 
   proto::InitSpec& s = p.spec;
   s.argv = c.command;

@@ -80,6 +80,7 @@ std::string GuestSetup::Encode() const {
   }
   w.StringList(dns);
   w.Bytes(hosts_file);
+  w.U64(pids_max);
   return w.data();
 }
 
@@ -149,6 +150,7 @@ std::optional<GuestSetup> GuestSetup::Decode(std::string_view data) {
   s.dns = r.StringList();
   if (s.dns.size() > kMaxAddresses) return std::nullopt;
   s.hosts_file = r.Bytes();
+  s.pids_max = r.U64();
   if (!r.ok() || !r.at_end() || s.root_tag.empty()) return std::nullopt;
   return s;
 }
