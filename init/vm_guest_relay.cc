@@ -81,6 +81,19 @@ void GuestChannel::SendExitAndWaitQuit(const proto::InitReport& r, int timeout_m
     if (f->type == MsgType::kQuit) return;
 }
 
+// oom_kill from /proc/vmstat: how many tasks the guest's OOM killer ended.
+static long GuestOomKills() {
+  int fd = open("/proc/vmstat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  char buf[8192];
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return 0;
+  buf[n] = '\0';
+  const char* p = strstr(buf, "\noom_kill ");
+  return p ? strtol(p + 10, nullptr, 10) : 0;
+}
+
 bool RunCommand(const proto::InitSpec& spec, GuestChannel* ch, proto::InitReport* report,
                 GuestFailure* why) {
   // PID 1 is immune to default-action signals (a write to a closed pipe is
@@ -117,6 +130,7 @@ bool RunCommand(const proto::InitSpec& spec, GuestChannel* ch, proto::InitReport
   // DropCapabilities in the child needs CAP_SETPCAP after setresuid to the
   // caller's uid: keep the permitted set across that transition.
   prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+  const long ooms_before = GuestOomKills();
   Spawned sp = SpawnCommand(spec, cs);
   if (sp.pid < 0) {
     why->step = "fork command";
@@ -225,6 +239,10 @@ bool RunCommand(const proto::InitSpec& spec, GuestChannel* ch, proto::InitReport
   if (to_child >= 0 && to_child != from_out) close(to_child);
   if (pidfd >= 0) close(pidfd);
   if (!ReadSpawnFailure(sp.exec_error_fd, report)) *report = ReportFromWaitStatus(status);
+  // A SIGKILL while the guest's OOM killer acted: the guest ran out of its
+  // RAM (--memory). The host turns the marker into a message.
+  if (report->kind == proto::InitReport::kSignaled && report->code == SIGKILL && GuestOomKills() > ooms_before)
+    proto::MakeReport(report, proto::InitReport::kSignaled, SIGKILL, 0, proto::kOomStep);
   while (waitpid(-1, nullptr, WNOHANG) > 0) {
   }
   return ch->Flush();

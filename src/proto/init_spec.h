@@ -59,6 +59,10 @@ struct InitReport {
   char step[240] = {};
 };
 
+// `step` of a kSignaled SIGKILL report when the guest's OOM killer ended the
+// command (VM engine: --memory is the guest's RAM).
+inline constexpr const char* kOomStep = "out of memory";
+
 // Fills a report without allocating (usable after clone3).
 void MakeReport(InitReport* r, InitReport::Kind kind, int code, int err, const char* step,
                 const char* object = nullptr);

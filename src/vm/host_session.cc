@@ -100,6 +100,9 @@ RunResult ResultFromReport(const proto::InitReport& r) {
     case proto::InitReport::kSignaled:
       res.kind = RunResult::Kind::kSignaled;
       res.signal = r.code;
+      if (r.code == SIGKILL && strcmp(r.step, proto::kOomStep) == 0)
+        res.error = Error(ErrorCode::kInternal,
+                          "the sandbox exceeded its memory (--memory, the guest's RAM) and was killed");
       return res;
     case proto::InitReport::kExecFailed:
       res.kind = r.sys_errno == ENOENT ? RunResult::Kind::kNotFound

@@ -48,11 +48,9 @@ TEST_P(ResourceTest, MemoryHogIsKilledAndReported) {
   EXPECT_EQ(run.status, 137) << Describe(run);
   EXPECT_EQ(run.out.find("reached="), std::string::npos) << "no limit applied: " << Describe(run);
   // In a VM --memory is the guest's RAM: the guest kernel's OOM killer ends
-  // the hog and the host is not told why (a known gap: no message yet).
-  if (!IsVm(GetParam())) {
-    EXPECT_NE(run.err.find("memory"), std::string::npos) << "no message about the memory limit: "
-                                                         << Describe(run);
-  }
+  // the hog, and the guest init tells the host so.
+  EXPECT_NE(run.err.find("memory"), std::string::npos) << "no message about the memory limit: "
+                                                       << Describe(run);
   // Control: without --memory the same probe reaches 256 MiB.
   CliRun free = RunSandboxed(GetParam(), {}, {ProbePath("vsb-probe-memhog"), "256"});
   EXPECT_EQ(ProbeOutput(free.out).Get("reached"), "256") << Describe(free);
