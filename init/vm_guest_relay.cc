@@ -167,6 +167,28 @@ bool RunCommand(const proto::InitSpec& spec, GuestChannel* ch, proto::InitReport
     return false;
   };
   for (;;) {
+    {
+      // Frames already decoded come out before we sleep in poll: those that
+      // arrived with SPEC during the handshake (an empty stdin's EOF,
+      // typed-ahead input) would otherwise wait for the channel to become
+      // readable again, which may never happen.
+      while (auto f = ch->decoder.Next()) {
+        if (f->type == MsgType::kStdin && to_child >= 0) {
+          stdin_q.data.append(f->payload);
+        } else if (f->type == MsgType::kStdinEof) {
+          stdin_eof = true;
+        } else if (f->type == MsgType::kSignal) {
+          if (auto sig = proto::DecodeU32(f->payload); sig && *sig < 65 && !child_done)
+            // The command's process group, with or without a tty (see
+            // container_init.cc).
+            if (kill(-sp.pid, static_cast<int>(*sig)) < 0) kill(sp.pid, static_cast<int>(*sig));
+        } else if (f->type == MsgType::kWinsize && master >= 0) {
+          winsize ws{};
+          if (proto::DecodeWinsize(f->payload, &ws.ws_row, &ws.ws_col)) ioctl(master, TIOCSWINSZ, &ws);
+        }
+      }
+    }
+    if (stdin_eof && stdin_q.size() == 0 && !spec.tty && to_child >= 0) close_fd(&to_child);
     const size_t queued = ch->out.size() - ch->out_pos;
     const bool room = queued < proto::kMaxBuffered;
     if (child_done && from_out < 0 && from_err < 0 && queued == 0) break;
@@ -189,21 +211,6 @@ bool RunCommand(const proto::InitSpec& spec, GuestChannel* ch, proto::InitReport
     if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       ssize_t n = read(ch->fd, buf, sizeof buf);
       if (n > 0) ch->decoder.Feed(std::string_view(buf, static_cast<size_t>(n)));
-      while (auto f = ch->decoder.Next()) {
-        if (f->type == MsgType::kStdin && to_child >= 0) {
-          stdin_q.data.append(f->payload);
-        } else if (f->type == MsgType::kStdinEof) {
-          stdin_eof = true;
-        } else if (f->type == MsgType::kSignal) {
-          if (auto sig = proto::DecodeU32(f->payload); sig && *sig < 65 && !child_done)
-            // The command's process group, with or without a tty (see
-            // container_init.cc).
-            if (kill(-sp.pid, static_cast<int>(*sig)) < 0) kill(sp.pid, static_cast<int>(*sig));
-        } else if (f->type == MsgType::kWinsize && master >= 0) {
-          winsize ws{};
-          if (proto::DecodeWinsize(f->payload, &ws.ws_row, &ws.ws_col)) ioctl(master, TIOCSWINSZ, &ws);
-        }
-      }
     }
     if (p[0].revents & POLLOUT) {
       ssize_t n = write(ch->fd, ch->out.data() + ch->out_pos, ch->out.size() - ch->out_pos);

@@ -23,10 +23,15 @@ TempDir::~TempDir() {
 
 Status TempDir::CopyIncludes(const std::string& mount_target, const std::vector<Include>& includes,
                              uint32_t uid, uint32_t gid) {
+  return container::CopyIncludes(path_, mount_target, includes, uid, gid);
+}
+
+Status CopyIncludes(const std::string& dir, const std::string& mount_target,
+                    const std::vector<Include>& includes, uint32_t uid, uint32_t gid) {
   namespace fs = std::filesystem;
   for (const Include& inc : includes) {
     std::string rel = inc.guest_path.substr(mount_target == "/" ? 1 : mount_target.size() + 1);
-    fs::path dest = fs::path(path_) / rel;
+    fs::path dest = fs::path(dir) / rel;
     std::error_code ec;
     fs::create_directories(dest.parent_path(), ec);
     if (ec) return FailErrno(ec.value(), "-i " + inc.guest_path + ": create " + dest.parent_path().string());
@@ -34,7 +39,7 @@ Status TempDir::CopyIncludes(const std::string& mount_target, const std::vector<
     fs::copy(inc.host_path, dest, fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
     if (ec) return FailErrno(ec.value(), "-i " + inc.guest_path + "=" + inc.host_path + ": copy");
     if (geteuid() == 0) {
-      for (fs::path p = dest; p.string().size() > path_.size(); p = p.parent_path())
+      for (fs::path p = dest; p.string().size() > dir.size(); p = p.parent_path())
         if (lchown(p.c_str(), uid, gid) < 0) return FailErrno(errno, "chown " + p.string());
     }
   }

@@ -30,6 +30,13 @@ class TempDir {
   std::string path_;
 };
 
+// Copies host files (-i) into `dir`, the host side of a mount at
+// `mount_target`: each guest_path is relative to mount_target. Files end up
+// owned by uid:gid when run as root. Shared with the VM engine's scratch
+// shares.
+Status CopyIncludes(const std::string& dir, const std::string& mount_target,
+                    const std::vector<Include>& includes, uint32_t uid, uint32_t gid);
+
 // rm -rf without following symlinks; used by TempDir and the janitor.
 void RemoveTree(const std::string& path) noexcept;
 

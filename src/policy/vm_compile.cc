@@ -74,8 +74,6 @@ Result<VmPlan> CompileVm(const SandboxConfig& c, const host::KernelFacts& f) {
     return Fail(Error(ErrorCode::kNotFound, "qemu-system-x86_64 not found (install qemu-system-x86)"));
   if (f.init_binary.empty())
     return Fail(Error(ErrorCode::kNotFound, "virt-sandbox-init not found next to the program"));
-  if (!c.includes.empty())
-    return Fail(Error(ErrorCode::kUnsupported, "-i/--include is not supported by the VM engine yet"));
   if (!c.switch_to.empty())
     return Fail(Error(ErrorCode::kUnsupported, "-S is not supported by the VM engine yet"));
   if (!c.pass_fds.empty())
@@ -134,7 +132,7 @@ Result<VmPlan> CompileVm(const SandboxConfig& c, const host::KernelFacts& f) {
     switch (m.kind) {
       case MountKind::kHostBind: {
         std::string tag = "vsb" + std::to_string(++n9p);
-        p.shares.push_back({tag, m.source, !m.writable});
+        p.shares.push_back({tag, m.source, !m.writable, m.target, {}});
         g.kind = proto::GuestMount::k9p;
         g.source = tag;
         g.readonly = !m.writable;
@@ -161,6 +159,19 @@ Result<VmPlan> CompileVm(const SandboxConfig& c, const host::KernelFacts& f) {
         break;
     }
     p.setup.mounts.push_back(std::move(g));
+  }
+  // -i files go into the scratch share (host-bind with no source) whose
+  // target contains them, as in a container.
+  for (const Include& inc : c.includes) {
+    VmShare* best = nullptr;
+    for (VmShare& sh : p.shares) {
+      if (!sh.host_path.empty() || sh.target.empty()) continue;
+      const std::string prefix = sh.target == "/" ? "/" : sh.target + "/";
+      if (inc.guest_path.rfind(prefix, 0) == 0 && (!best || sh.target.size() > best->target.size())) best = &sh;
+    }
+    if (!best)
+      return FailInvalid("-i " + inc.guest_path + ": no temporary host-bind (-m host-bind:DIR=) contains it");
+    best->includes.push_back(inc);
   }
   // The same credential stores the container engine hides, unless exposed
   // or named by a mount.

@@ -10,14 +10,17 @@
 #include "proto/channel.h"
 #include "policy/network_plan.h"
 #include "proto/init_spec.h"
+#include "virt-sandbox/config.h"
 
 namespace vsb::policy {
 
 // A host directory exported to the guest over virtio-9p.
 struct VmShare {
   std::string tag;        // 9p mount tag, also the QEMU fsdev id
-  std::string host_path;
+  std::string host_path;  // empty: a scratch dir in the run dir (host-bind with no source)
   bool readonly = true;
+  std::string target;             // where the guest mounts it
+  std::vector<Include> includes;  // -i files copied into a scratch share
   bool operator==(const VmShare&) const = default;
 };
 

@@ -16,6 +16,7 @@
 #include "base/unique_fd.h"
 #include "container/cgroup.h"
 #include "container/janitor.h"
+#include "container/temp_dir.h"
 #include "io/raw_terminal.h"
 #include "vm/host_session.h"
 #include "vm/initrd.h"
@@ -138,6 +139,10 @@ RunResult Run(const policy::VmPlan& plan, const Stdio& stdio) {
     if (p.empty()) {  // host-bind without a source: a scratch dir for this run
       p = *run_dir + "/" + plan.shares[i].tag;
       if (mkdir(p.c_str(), 0700) != 0) return RunResult::Failed(Error::FromErrno(errno, "mkdir " + p));
+      if (auto copied = container::CopyIncludes(p, plan.shares[i].target, plan.shares[i].includes,
+                                                plan.qemu_uid, plan.qemu_gid);
+          !copied)
+        return RunResult::Failed(copied.error());
     }
     paths.share_paths.push_back(p);
   }

@@ -19,7 +19,7 @@ namespace {
 class MountsTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    VSB_REQUIRE(MissingRoot());
+    VSB_REQUIRE(MissingEngine(GetParam()));
     dir_ = BuildPath("tests/" + UniqueMarker("mounts"));
     std::filesystem::create_directories(dir_);
     before_ = TakeHostSnapshot();
@@ -99,7 +99,7 @@ TEST_P(MountsTest, MissingTargetsAreCreatedInsideOnly) {
   EXPECT_FALSE(std::filesystem::exists(target)) << "the target was created on the host";
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, MountsTest, ::testing::ValuesIn(kEnabledEngines), EngineName);
+INSTANTIATE_TEST_SUITE_P(Engines, MountsTest, ::testing::ValuesIn(kBehaviourEngines), EngineName);
 
 }  // namespace
 }  // namespace vsb::testing

@@ -28,7 +28,7 @@ std::string FirstDifference(const std::string& a, const std::string& b) {
 
 class StdioTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { VSB_REQUIRE(MissingRoot()); }
+  void SetUp() override { VSB_REQUIRE(MissingEngine(GetParam())); }
 };
 
 TEST_P(StdioTest, HundredMegabytesOnStdoutAndStderrIntactAndApart) {
@@ -56,7 +56,7 @@ TEST_P(StdioTest, StdinIsPassedThroughToEof) {
   EXPECT_EQ(wc.out, "6\n") << Describe(wc);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, StdioTest, ::testing::ValuesIn(kEnabledEngines), EngineName);
+INSTANTIATE_TEST_SUITE_P(Engines, StdioTest, ::testing::ValuesIn(kBehaviourEngines), EngineName);
 
 }  // namespace
 }  // namespace vsb::testing

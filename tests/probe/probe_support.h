@@ -37,6 +37,9 @@ namespace vsb::testing {
 inline constexpr const char* kContainerUri = "lxc:///";
 inline constexpr const char* kVmUri = "qemu:///session";
 inline const std::vector<std::string> kEnabledEngines = {kContainerUri};
+// The run contract every engine keeps (exit status, stdio, mounts,
+// confinement): tests/container runs it against both.
+inline const std::vector<std::string> kBehaviourEngines = {kContainerUri, kVmUri};
 inline const std::vector<std::string> kSecurityEngines = {kContainerUri, kVmUri};
 
 inline bool IsVm(const std::string& uri) { return uri.rfind("qemu:", 0) == 0; }
@@ -51,14 +54,6 @@ inline std::string MissingEngine(const std::string& uri) {
 // The smallest --memory each engine accepts for the limit tests (a VM
 // needs room for its kernel: 128 MiB at least).
 inline std::string SmallMemory(const std::string& uri) { return IsVm(uri) ? "128M" : "64M"; }
-
-// A check that only means something for the container model (it inspects
-// host-side kernel objects of the payload, or a feature the VM engine does
-// not have): skipped for the VM with the one-line reason given.
-#define VSB_CONTAINER_ONLY(reason)                                         \
-  do {                                                                     \
-    if (::vsb::testing::IsVm(GetParam())) GTEST_SKIP() << "container-only: " << (reason); \
-  } while (0)
 
 inline std::string ProbePath(const std::string& name) { return BuildPath("tests/probe/" + name); }
 

@@ -3,7 +3,7 @@
  *   uid= gid= euid= egid= groups=  Cap{Inh,Prm,Eff,Bnd,Amb}= NoNewPrivs=
  *   Seccomp= Seccomp_filters=  pid= ppid= sid= pgid= tty_nr=  devtty=
  *   fds=3,4 (beyond 0-2)  fd<N>=<target>  cwd= hostname=  ifaces=lo,...
- *   procs=<pids visible in /proc>  uid_map=<line>  gid_map=<line>
+ *   procs=<user-space processes visible in /proc>  uid_map=<line>  gid_map=<line>
  *   ns_user= ns_pid= ns_net= ... (the /proc/self/ns links, to compare with
  *   the host's: a user namespace may carry the same identity map)
  *   mount=<mount point> <per-mount options> <fstype>   (one per mount) */
@@ -107,9 +107,18 @@ static void places(void) {
       snprintf(ifs + strlen(ifs), sizeof ifs - strlen(ifs), "%s%s", ifs[0] ? "," : "", e->d_name);
   if (d) closedir(d);
   printf("ifaces=%s\n", ifs);
+  /* User-space processes only (a non-empty cmdline): a VM guest's /proc also
+     lists its own kernel's threads, which are not host processes. */
   int procs = 0;
   d = opendir("/proc");
-  while (d && (e = readdir(d))) procs += e->d_name[0] >= '1' && e->d_name[0] <= '9';
+  while (d && (e = readdir(d))) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+    char path[300], c;
+    snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && read(fd, &c, 1) == 1) ++procs;
+    if (fd >= 0) close(fd);
+  }
   if (d) closedir(d);
   printf("procs=%d\n", procs);
 }

@@ -15,6 +15,9 @@ class ResourceTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override { VSB_REQUIRE(MissingEngine(GetParam())); }
 };
 
+// Checks that only make sense for a container: the payload's host cgroup. In a VM the cgroup is around QEMU: tests/vm/vm_confine_test.cc (LimitsPutQemuInTheSandboxCgroup).
+class ResourceTestContainerOnly : public ResourceTest {};
+
 // The host can still start processes after a sandbox exhausted something.
 void ExpectHostAlive() {
   CliRun run = RunProgram({"/bin/true"});
@@ -83,9 +86,7 @@ TEST_P(ResourceTest, RamMountFillHitsItsSize) {
 
 // B1: seen from the host, the payload is in the sandbox's cgroup and the
 // limits are set there (v2 files, or the v1 controllers on hybrid hosts).
-TEST_P(ResourceTest, LimitsAreSetOnThePayloadCgroup) {
-  VSB_CONTAINER_ONLY("the payload is a guest process; the cgroup around QEMU is checked by "
-                     "tests/vm/vm_confine_test.cc (LimitsPutQemuInTheSandboxCgroup)");
+TEST_P(ResourceTestContainerOnly, LimitsAreSetOnThePayloadCgroup) {
   std::string marker = UniqueMarker("limits");
   pid_t launcher = SpawnCli({"-c", GetParam(), "--memory", "64M", "--pids", "50", "--cpus", "0.5",
                              "--", "/bin/sh", "-c", "sleep 30; : " + marker});
@@ -122,6 +123,7 @@ TEST_P(ResourceTest, LimitsAreSetOnThePayloadCgroup) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ResourceTest, ::testing::ValuesIn(kSecurityEngines), EngineName);
+INSTANTIATE_TEST_SUITE_P(Container, ResourceTestContainerOnly, ::testing::Values(std::string(kContainerUri)), EngineName);
 
 }  // namespace
 }  // namespace vsb::testing
