@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "container/child/mount_calls.h"
 #include "init/vm_guest.h"
 #include "proto/api_fs_policy.h"
 
@@ -104,10 +105,32 @@ bool Mask(const std::string& dst, GuestFailure* why) {
          Mount(why, kEmptyFile, dst, nullptr, MS_BIND | MS_REMOUNT | ro, nullptr);
 }
 
+// A mount point missing from the read-only root is made inside the guest
+// only, as in a container: the deepest existing ancestor gets a mirror tmpfs
+// (a bind of each of its entries; src/container/child/mount_calls.cc) in
+// which the rest is created. The host's tree never changes.
+bool EnsureMountPoint(const std::string& target, GuestFailure* why) {
+  const std::string dst = std::string(kNewRoot) + target;
+  struct stat st;
+  MakeDirs(dst);  // enough beneath a writable mount (a tmpfs, a host-bind)
+  if (stat(dst.c_str(), &st) == 0) return true;
+  std::string ancestor = target;
+  do {
+    ancestor.resize(ancestor.rfind('/') ? ancestor.rfind('/') : 1);
+  } while (ancestor != "/" && stat((std::string(kNewRoot) + ancestor).c_str(), &st) != 0);
+  int root_fd = open(kNewRoot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int rc = root_fd < 0 ? -1 : container::child::MirrorDirectory(root_fd, ancestor.c_str(), kNewRoot);
+  int err = errno;
+  if (root_fd >= 0) close(root_fd);
+  if (rc < 0) return Fail(why, "mirror " + ancestor + " to create mount point " + target, err);
+  MakeDirs(dst);
+  return stat(dst.c_str(), &st) == 0 || Fail(why, "create mount point " + target, errno);
+}
+
 bool UserMount(const proto::GuestMount& m, uint32_t uid, uint32_t gid, GuestFailure* why) {
   std::string dst = std::string(kNewRoot) + m.target;
   if (m.kind == proto::GuestMount::kMask) return Mask(dst, why);  // never creates dst
-  MakeDirs(dst);
+  if (!EnsureMountPoint(m.target, why)) return false;
   const unsigned long ro = m.readonly ? MS_RDONLY : 0;
   switch (m.kind) {
     case proto::GuestMount::k9p:
