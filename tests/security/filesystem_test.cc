@@ -177,6 +177,22 @@ TEST_P(FilesystemTest, MinimalDevAndNoMknod) {
 
 // A11 (CVE-2019-5736): neither the init inside nor any runtime binary can be
 // opened for writing through /proc/<pid>/exe or its path.
+// Landlock, the second wall: even namespaced root that keeps its
+// capabilities (-p) with the system call filter off cannot mount, so it
+// cannot lay a writable file system over the read-only root. Only Landlock
+// stands in the way here (capabilities are kept, seccomp is off).
+TEST_P(FilesystemTest, LandlockDeniesMountsEvenToPrivilegedUnconfined) {
+  CliRun run = RunSandboxed(GetParam(), {"-p", "--seccomp=unconfined"},
+                            {"/bin/sh", "-c",
+                             "grep -q '^CapEff:.*ffff' /proc/self/status && echo HAS_CAPS; "
+                             "mount -t tmpfs none /mnt 2>/dev/null && echo MOUNTED; "
+                             "mount -o remount,rw / 2>/dev/null && echo REMOUNTED; echo done"});
+  ASSERT_EQ(run.status, 0) << Describe(run);
+  EXPECT_NE(run.out.find("HAS_CAPS"), std::string::npos) << "control: -p keeps capabilities\n" << Describe(run);
+  EXPECT_EQ(run.out.find("MOUNTED"), std::string::npos) << Describe(run);
+  EXPECT_EQ(run.out.find("REMOUNTED"), std::string::npos) << Describe(run);
+}
+
 TEST_P(FilesystemTest, RuntimeBinariesCannotBeOverwritten) {
   ExpectNotWritable(GetParam(), {},
                     {"/proc/1/exe", "/proc/self/exe", BuildPath("virt-sandbox-init"),
