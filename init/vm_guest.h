@@ -32,6 +32,8 @@ struct GuestFailure {
 // Returns false and fills *why on failure.
 bool BuildGuestRoot(const proto::GuestSetup& setup, uint32_t uid, uint32_t gid, GuestFailure* why);
 bool BringUpLoopback(GuestFailure* why);
+// One line of a small sysfs file ("" if unreadable).
+std::string ReadLine(const std::string& path);
 // init/vm_guest_limits.cc: --pids inside the guest (a cgroup init joins
 // before it starts the command, so the command and all it forks are in it).
 bool LimitGuestTasks(uint64_t pids_max, GuestFailure* why);

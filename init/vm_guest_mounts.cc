@@ -44,17 +44,6 @@ void MakeDirs(const std::string& path) {
     if (i == path.size() || path[i] == '/') mkdir(path.substr(0, i).c_str(), 0755);
 }
 
-std::string ReadLine(const std::string& path) {
-  char buf[128];
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return "";
-  ssize_t n = read(fd, buf, sizeof buf);
-  close(fd);
-  std::string s(buf, n > 0 ? static_cast<size_t>(n) : 0);
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 // The /dev/vdX whose serial is `serial` (device order is not command-line
 // order on microvm).
 std::string DiskBySerial(const std::string& serial) {
@@ -247,6 +236,18 @@ bool BringUpLoopback(GuestFailure* why) {
   int err = errno;
   close(s);
   return ok || Fail(why, "bring up lo", err);
+}
+
+// One line of a small sysfs file, trailing newline and spaces dropped.
+std::string ReadLine(const std::string& path) {
+  char buf[128];
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  ssize_t n = read(fd, buf, sizeof buf);
+  close(fd);
+  std::string s(buf, n > 0 ? static_cast<size_t>(n) : 0);
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
 }
 
 }  // namespace vsb::init

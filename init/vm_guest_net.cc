@@ -32,17 +32,6 @@ bool Fail(GuestFailure* why, std::string step, int err) {
   return false;
 }
 
-std::string ReadLine(const std::string& path) {
-  char buf[64] = {};
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return {};
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  std::string s(buf, n > 0 ? static_cast<size_t>(n) : 0);
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 // The kernel's name of the NIC whose MAC is `mac` ("" when absent).
 std::string FindByMac(const std::string& mac) {
   std::string found;

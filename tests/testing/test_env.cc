@@ -206,4 +206,13 @@ HostSnapshot TakeHostSnapshot() {
   return s;
 }
 
+std::string Golden(const std::string& name, const std::string& actual) {
+  std::string path = SourcePath("tests/unit/golden/" + name);
+  if (getenv("VSB_UPDATE_GOLDEN")) std::ofstream(path) << actual;
+  std::ifstream f(path);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
 }  // namespace vsb::testing

@@ -10,6 +10,9 @@ namespace vsb::testing {
 // Absolute path of a binary in the build tree (e.g. "virt-sandbox").
 std::string BuildPath(const std::string& name);
 std::string SourcePath(const std::string& rel);
+// The golden file tests/unit/golden/NAME; VSB_UPDATE_GOLDEN=1 first rewrites
+// it with `actual`.
+std::string Golden(const std::string& name, const std::string& actual);
 
 // virt-sandbox plus the options every test run needs: a build tree under a
 // path the sandbox makes private (/tmp, /var/tmp, /run; CI may clone there) is

@@ -36,14 +36,7 @@ NetworkPlan Plan(const std::vector<std::string>& specs) {
   return plan ? *plan : NetworkPlan{};
 }
 
-std::string Golden(const std::string& name, const std::string& actual) {
-  std::string path = testing::SourcePath("tests/unit/golden/" + name);
-  if (getenv("VSB_UPDATE_GOLDEN")) std::ofstream(path) << actual;
-  std::ifstream f(path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+using vsb::testing::Golden;
 
 // The nft program, or empty when there is none.
 std::string NftPath() {

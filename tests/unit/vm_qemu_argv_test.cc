@@ -60,14 +60,7 @@ SandboxConfig Config() {
   return c;
 }
 
-std::string Golden(const std::string& name, const std::string& actual) {
-  std::string path = testing::SourcePath("tests/unit/golden/" + name);
-  if (getenv("VSB_UPDATE_GOLDEN")) std::ofstream(path) << actual;
-  std::ifstream f(path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+using vsb::testing::Golden;
 
 std::string Join(const std::vector<std::string>& argv) {
   std::string out;
