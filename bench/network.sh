@@ -8,6 +8,8 @@
 #   user       virt-sandbox -N user (pasta) in the client namespace -> server
 #   user-mtu1500   the same with mtu=1500 (pasta's default MTU is 65520)
 #   bridge     virt-sandbox -N bridge=br0,address=... -> bridge -> server
+#   vm-user    virt-sandbox -c qemu:///session -N user (passt) -> server
+#              (VM=0 leaves it out)
 #
 # Everything runs in private network namespaces made here (needs root, ip,
 # pasta, a C compiler); the host's own network is not touched.
@@ -73,6 +75,11 @@ results=$(
   measure user 10.90.0.1 5201 ip netns exec "$cli" "$vsb" -N user --
   measure user-mtu1500 10.90.0.1 5201 ip netns exec "$cli" "$vsb" -N user,mtu=1500 --
   measure bridge 10.91.0.1 5202 ip netns exec "$cli" "$vsb" -N bridge=br0,address=10.91.0.2/24 --
+  if [ "${VM:-1}" = 1 ] && command -v qemu-system-x86_64 >/dev/null; then
+    # The VM engine's user mode (passt): each figure includes no boot time,
+    # the probe times itself inside the guest (TCG here: the CPU is emulated).
+    measure vm-user 10.90.0.1 5201 ip netns exec "$cli" "$vsb" -c qemu:///session -N user --
+  fi
 )
 
 echo "## Container networking ($mib MiB x $runs runs, $connects connects; medians)"

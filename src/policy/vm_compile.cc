@@ -195,7 +195,15 @@ Result<VmPlan> CompileVm(const SandboxConfig& c, const host::KernelFacts& f) {
   s.env.push_back("HOME=" + (c.privileged ? std::string("/root") : f.home.empty() ? "/" : f.home));
   if (!f.term.empty()) s.env.push_back("TERM=" + f.term);
   for (const auto& [k, v] : c.env) s.env.push_back(k + "=" + v);
-  s.cwd = !c.cwd.empty() ? c.cwd : (f.cwd.empty() || GuestPrivatePath(f.cwd)) ? "/" : f.cwd;
+  // The caller's cwd when the guest shows it: not in a guest-private tree
+  // unless a mount brings it there (init still falls back to / if missing).
+  auto mounted = [&](const std::string& path) {
+    for (const auto& m : c.mounts)
+      if (path == m.target || path.rfind(m.target + "/", 0) == 0) return true;
+    return false;
+  };
+  const bool hidden_cwd = f.cwd.empty() || (GuestPrivatePath(f.cwd) && !mounted(f.cwd));
+  s.cwd = !c.cwd.empty() ? c.cwd : hidden_cwd ? "/" : f.cwd;
   s.cwd_required = !c.cwd.empty();
   if (c.privileged) {
     s.uid = 0;
