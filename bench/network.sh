@@ -82,7 +82,7 @@ results=$(
   fi
 )
 
-echo "## Container networking ($mib MiB x $runs runs, $connects connects; medians)"
+echo "## Networking through each -N mode ($mib MiB x $runs runs, $connects connects; medians)"
 echo "| path | MiB/s | ratio to loopback | connect µs | ratio to loopback |"
 echo "|---|---:|---:|---:|---:|"
 echo "$results" | awk 'NR==1 {t0=$2; l0=$3}
