@@ -1,6 +1,6 @@
 // Guest network (-N with the VM engine): after the root is switched, each
 // virtio-net NIC is found by the MAC the host gave its QEMU device, renamed
-// to its planned name, configured statically or by DHCP, and the private
+// to its planned name, configured statically or by DHCP, filtered (nft), and the private
 // /etc/resolv.conf and /etc/hosts are bound read-only over the host's (the
 // 9p root is read-only and must not change). Guest init is root here; the
 // command that runs later holds no CAP_NET_ADMIN unless -p.
@@ -20,6 +20,7 @@
 #include "init/vm_guest.h"
 #include "net/dhcp_client.h"
 #include "net/netlink.h"
+#include "net/nft.h"
 
 namespace vsb::init {
 namespace {
@@ -122,6 +123,9 @@ bool ConfigureGuestNetwork(const proto::GuestSetup& setup, GuestFailure* why) {
   for (const auto& d : setup.dns) resolv += "nameserver " + d + "\n";
   for (const auto& iface : setup.interfaces)
     if (!ConfigureOne(*nl, iface, &resolv, why)) return false;
+  // filter=: the same ruleset a container gets, applied before the command
+  // starts; the command holds no CAP_NET_ADMIN in the guest (unless -p).
+  if (!setup.nft_ruleset.empty() && !Check(net::ApplyNftRuleset(setup.nft_ruleset), why)) return false;
   mkdir(kNetDir, 0700);
   if (mount("tmpfs", kNetDir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=64k,mode=0755") < 0)
     return Fail(why, std::string("mount tmpfs on ") + kNetDir, errno);

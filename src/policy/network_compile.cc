@@ -62,11 +62,6 @@ Result<PlannedInterface> CompileInterface(const Network& n, size_t index, const 
     p.publish.push_back({pub.host_port, pub.sandbox_port, pub.udp});
   }
   VSB_ASSIGN_OR_RETURN(filter.spec, config::ParseFilterSpec(n));
-  if (filter.spec && ctx.engine == EngineKind::kVm) {
-    return FailInvalid("filter=" + config::Printable(n.filter) +
-                       ": network filters are not enforced for VMs yet (drop filter=, or use the "
-                       "container engine, -c lxc:///)");
-  }
   filter.name = p.name;
   filter.dhcp = p.dhcp;
   filter.publish = p.publish;

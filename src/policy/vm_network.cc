@@ -4,7 +4,13 @@ namespace vsb::policy {
 
 std::vector<std::string> GuestNetworkModules(const NetworkPlan& network) {
   if (!network.enabled()) return {};
-  return {"virtio_net"};  // modules.dep brings net_failover and failover
+  std::vector<std::string> m = {"virtio_net"};  // modules.dep brings net_failover and failover
+  // filter=: the ruleset's table (inet family, in nf_tables) and its
+  // `ct state` matches (nft_ct, which brings nf_conntrack and defrag).
+  // libcrc32c (a dependency of both) needs a crc32c implementation loaded
+  // first: a softdep modules.dep does not list, and no request_module here.
+  if (!network.nft_ruleset.empty()) m.insert(m.end(), {"crc32c_generic", "nf_tables", "nft_ct"});
+  return m;
 }
 
 void AddGuestNetwork(const NetworkPlan& network, proto::GuestSetup* setup) {
@@ -22,6 +28,7 @@ void AddGuestNetwork(const NetworkPlan& network, proto::GuestSetup* setup) {
     setup->interfaces.push_back(std::move(g));
   }
   setup->dns = network.dns;
+  setup->nft_ruleset = network.nft_ruleset;
   setup->hosts_file = HostsText(network.hostname);
 }
 

@@ -13,7 +13,7 @@ namespace vsb::policy {
 // Kernel modules for the guest's NICs (none without -N).
 std::vector<std::string> GuestNetworkModules(const NetworkPlan& network);
 
-// Fills setup.interfaces, setup.dns and setup.hosts_file from the plan.
+// Fills setup.interfaces, dns, hosts_file and nft_ruleset from the plan.
 void AddGuestNetwork(const NetworkPlan& network, proto::GuestSetup* setup);
 
 }  // namespace vsb::policy

@@ -81,6 +81,7 @@ std::string GuestSetup::Encode() const {
   w.StringList(dns);
   w.Bytes(hosts_file);
   w.U64(pids_max);
+  w.Bytes(nft_ruleset);
   return w.data();
 }
 
@@ -151,6 +152,7 @@ std::optional<GuestSetup> GuestSetup::Decode(std::string_view data) {
   if (s.dns.size() > kMaxAddresses) return std::nullopt;
   s.hosts_file = r.Bytes();
   s.pids_max = r.U64();
+  s.nft_ruleset = r.Bytes();
   if (!r.ok() || !r.at_end() || s.root_tag.empty()) return std::nullopt;
   return s;
 }

@@ -128,6 +128,7 @@ struct GuestSetup {
   std::vector<std::string> dns;            // static resolvers; DHCP adds its own
   std::string hosts_file;                  // text of the private /etc/hosts (with -N)
   uint64_t pids_max = 0;                   // --pids: tasks the command may have (0 = no limit)
+  std::string nft_ruleset;                 // -N filter=: `nft -f -` input, applied by init
   std::string Encode() const;
   static std::optional<GuestSetup> Decode(std::string_view data);
   bool operator==(const GuestSetup&) const = default;

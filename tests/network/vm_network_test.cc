@@ -33,5 +33,31 @@ TEST(VmNetwork, UserModeReachesServerThroughPasst) {
   EXPECT_EQ(WaitUntilEmpty(PasstProcesses, ""), "") << "passt still running";
 }
 
+// filter= in a VM: the guest init applies the same nftables ruleset a
+// container gets; one port is let through, another is blocked.
+TEST(VmNetwork, FilterAllowsOnePortAndBlocksAnother) {
+  VSB_REQUIRE(MissingVm());
+  VSB_REQUIRE(MissingNetTools({"ip", "passt"}));
+  TestNetwork net;
+  std::string client = net.AddNetns("c"), server = net.AddNetns("s");
+  net.Link(client, "10.80.0.2/24", server, "10.80.0.1/24");
+  Sh("ip -n " + client + " route add default via 10.80.0.1");
+  net.StartTcpServer(server, "10.80.0.1", 8080, "allowed-port");
+  net.StartTcpServer(server, "10.80.0.1", 8081, "blocked-port");
+  CliRun r = RunCliIn(client, {"-c", "qemu:///session", "-N",
+                               "user,filter=deny-all,filter.allow=out:tcp:10.80.0.1/32:8080", "--",
+                               "/bin/bash", "-c",
+                               // timeout around the whole connect: bash opens /dev/tcp
+                               // before it runs the command the redirection is for.
+                               "timeout 10 bash -c 'cat </dev/tcp/10.80.0.1/8080'; "
+                               "timeout 5 bash -c 'cat </dev/tcp/10.80.0.1/8081'; echo done"},
+                      180);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("allowed-port"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("blocked-port"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("done"), std::string::npos) << r.out;
+  EXPECT_EQ(WaitUntilEmpty(PasstProcesses, ""), "") << "passt still running";
+}
+
 }  // namespace
 }  // namespace vsb::testing

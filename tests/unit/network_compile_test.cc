@@ -89,10 +89,11 @@ TEST(NetworkCompile, BridgeNeedsRoot) {
   EXPECT_TRUE(CompileNetwork(WithNetworks({"user,publish=8080:80"}), Ctx(1000)));
 }
 
-TEST(NetworkCompile, VmRejectsFiltersButTakesUserAndBridge) {
+TEST(NetworkCompile, VmTakesFiltersUserAndBridge) {
+  // The guest init applies the same ruleset inside the guest (VM plans).
   auto plan = CompileNetwork(WithNetworks({"user,filter=deny-all"}), Ctx(0, EngineKind::kVm));
-  ASSERT_FALSE(plan);
-  EXPECT_NE(plan.error().message().find("not enforced for VMs yet"), std::string::npos) << plan.error().message();
+  ASSERT_TRUE(plan) << plan.error().message();
+  EXPECT_FALSE(plan->nft_ruleset.empty());
   EXPECT_TRUE(CompileNetwork(WithNetworks({"user", "bridge=br0,dhcp"}), Ctx(0, EngineKind::kVm)));
 }
 
