@@ -238,9 +238,6 @@ Result<VmPlan> CompileVm(const SandboxConfig& c, const host::KernelFacts& f) {
   net.hostname = p.setup.hostname;
   net.caller_uid = f.uid;
   VSB_ASSIGN_OR_RETURN(p.network, CompileNetwork(c, net));
-  for (const PlannedInterface& i : p.network.interfaces)
-    if (i.mode == PlannedInterface::Mode::kBridge)
-      return FailInvalid("-N " + i.name + ": bridge= is not supported by the VM engine yet (use -N user)");
   if (p.network.enabled()) {
     std::vector<std::string> unresolved;
     for (std::string& m : host::ResolveModules(f.modules_dep, GuestNetworkModules(p.network), &unresolved))

@@ -22,6 +22,7 @@
 #include "vm/initrd.h"
 #include "vm/kernel_cache.h"
 #include "vm/passt.h"
+#include "vm/tap.h"
 #include "vm/qemu_argv.h"
 #include "vm/qemu_process.h"
 
@@ -160,19 +161,27 @@ RunResult Run(const policy::VmPlan& plan, const Stdio& stdio) {
   if (geteuid() == 0 && fchown(log_fd.get(), plan.qemu_uid, plan.qemu_gid) != 0)
     return RunResult::Failed(Error::FromErrno(errno, "chown " + qemu_log));
 
-  // -N user: one passt per interface on a connected socketpair; QEMU gets
-  // the other end (fds after the channel's).
+  // -N: user mode gets one passt per interface on a connected socketpair;
+  // bridge mode a tap plugged into the bridge. QEMU gets the fds (after the
+  // channel's).
   std::vector<Passt> passts;
   std::vector<UniqueFd> qemu_net_ends;
   for (size_t i = 0; i < plan.network.interfaces.size(); ++i) {
-    int pair[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
-      return RunResult::Failed(Error::FromErrno(errno, "socketpair for -N"));
-    UniqueFd passt_end(pair[0]);
-    qemu_net_ends.emplace_back(pair[1]);
-    auto passt = Passt::Start(plan.network.interfaces[i], passt_end.get(), log_fd.get());
-    if (!passt) return RunResult::Failed(passt.error().WithContext("-N " + plan.network.interfaces[i].name));
-    passts.push_back(std::move(*passt));
+    const policy::PlannedInterface& iface = plan.network.interfaces[i];
+    if (iface.mode == policy::PlannedInterface::Mode::kBridge) {
+      auto tap = CreateBridgedTap(iface.host_name, iface.bridge);
+      if (!tap) return RunResult::Failed(tap.error().WithContext("-N " + iface.name));
+      qemu_net_ends.push_back(std::move(*tap));
+    } else {
+      int pair[2];
+      if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+        return RunResult::Failed(Error::FromErrno(errno, "socketpair for -N"));
+      UniqueFd passt_end(pair[0]);
+      qemu_net_ends.emplace_back(pair[1]);
+      auto passt = Passt::Start(iface, passt_end.get(), log_fd.get());
+      if (!passt) return RunResult::Failed(passt.error().WithContext("-N " + iface.name));
+      passts.push_back(std::move(*passt));
+    }
     paths.net_fds.push_back(paths.channel_fd + 1 + static_cast<int>(i));
   }
 

@@ -50,10 +50,13 @@ std::vector<std::string> QemuArgv(const policy::VmPlan& p, const QemuPaths& path
   // -N user: a virtio-net NIC whose frames go to passt over an inherited,
   // already connected socket (passt runs outside QEMU's namespaces; no path
   // exists that another local user could connect to first).
+  // -N bridge=: a tap the launcher created and plugged into the bridge.
   for (size_t i = 0; i < p.network.interfaces.size() && i < paths.net_fds.size(); ++i) {
     const std::string id = "net" + std::to_string(i);
-    a.insert(a.end(), {"-netdev", "stream,id=" + id + ",server=off,addr.type=fd,addr.str=" +
-                                      std::to_string(paths.net_fds[i]),
+    const std::string fd = std::to_string(paths.net_fds[i]);
+    const bool tap = p.network.interfaces[i].mode == policy::PlannedInterface::Mode::kBridge;
+    a.insert(a.end(), {"-netdev", tap ? "tap,id=" + id + ",fd=" + fd
+                                      : "stream,id=" + id + ",server=off,addr.type=fd,addr.str=" + fd,
                        "-device", "virtio-net-device,netdev=" + id + ",mac=" + p.network.interfaces[i].mac});
   }
   // One multiplexed channel on a virtserialport: unlike virtconsole ports it

@@ -19,8 +19,7 @@ struct QemuPaths {
   // becomes a directory in the run dir).
   std::vector<std::string> share_paths;
   // Per plan.network interface: QEMU's fd number of its end of a socketpair
-  // whose other end passt holds (user mode). Bridge interfaces are not
-  // supported by the VM engine yet.
+  // whose other end passt holds (user mode), or of a tap (bridge mode).
   std::vector<int> net_fds;
 };
 

@@ -4,6 +4,7 @@
 // path (passt, QEMU's stream netdev, virtio_net in the initrd, the guest's
 // DHCP and its private resolv.conf) and that passt is gone afterwards.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "network/net_harness_support.h"
 
@@ -57,6 +58,25 @@ TEST(VmNetwork, FilterAllowsOnePortAndBlocksAnother) {
   EXPECT_EQ(r.out.find("blocked-port"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("done"), std::string::npos) << r.out;
   EXPECT_EQ(WaitUntilEmpty(PasstProcesses, ""), "") << "passt still running";
+}
+
+// bridge= in a VM: a tap on the test bridge, a static address in the guest;
+// the tap is gone afterwards.
+TEST(VmNetwork, BridgeWithStaticAddressReachesTheBridge) {
+  VSB_REQUIRE(MissingVm());
+  VSB_REQUIRE(MissingNetTools({"ip"}));
+  TestNetwork net;
+  std::string ns = net.AddNetns("b");
+  std::string bridge = net.AddBridge(ns, "10.81.0.1/24");
+  net.StartTcpServer(ns, "10.81.0.1", 8080, "hello-bridge");
+  CliRun r = RunCliIn(ns, {"-c", "qemu:///session", "-n", "vmbr" + std::to_string(getpid()), "-N",
+                           "bridge=" + bridge + ",address=10.81.0.5/24", "--", "/bin/bash", "-c",
+                           "/usr/sbin/ip -o -4 addr show eth0; timeout 20 bash -c 'cat </dev/tcp/10.81.0.1/8080'"},
+                      180);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("10.81.0.5/24"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("hello-bridge"), std::string::npos) << r.out;
+  EXPECT_EQ(WaitUntilEmpty(VsbLinks, ns), "") << "tap left on the bridge's host";
 }
 
 }  // namespace

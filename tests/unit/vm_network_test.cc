@@ -106,16 +106,22 @@ TEST(VmNetwork, PasstNeverForwardsToHostLoopbackAndPublishesOnlyWhatIsAsked) {
   EXPECT_NE(all.find("--fd 3 "), std::string::npos) << "no socket path another user could reach";
 }
 
-TEST(VmNetwork, BridgeIsRefusedAndFiltersGoToTheGuest) {
+TEST(VmNetwork, BridgeGetsATapAndFiltersGoToTheGuest) {
   SandboxConfig bridged = WithNetwork();
   bridged.networks[0].mode = Network::Mode::kBridge;
   bridged.networks[0].bridge = "br0";
   bridged.networks[0].publish.clear();
+  bridged.networks[0].addresses = {"192.0.2.10/24"};
   host::KernelFacts root = Facts();
   root.uid = root.gid = 0;
   auto b = policy::CompileVm(bridged, root);
-  ASSERT_FALSE(b);
-  EXPECT_NE(b.error().message().find("not supported by the VM engine"), std::string::npos) << b.error().message();
+  ASSERT_TRUE(b) << b.error().message();
+  EXPECT_FALSE(b->setup.interfaces[0].dhcp) << "a static address, no DHCP";
+  vm::QemuPaths paths;
+  paths.net_fds = {4};
+  auto argv = vm::QemuArgv(*b, paths);
+  EXPECT_NE(std::find(argv.begin(), argv.end(), "tap,id=net0,fd=4"), argv.end());
+  EXPECT_FALSE(policy::CompileVm(bridged, Facts())) << "bridge= needs root";
   auto f = policy::CompileVm(WithNetwork("deny-all"), Facts());
   ASSERT_TRUE(f) << f.error().message();
   EXPECT_EQ(f->setup.nft_ruleset, f->network.nft_ruleset);
