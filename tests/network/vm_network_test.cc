@@ -4,6 +4,10 @@
 // path (passt, QEMU's stream netdev, virtio_net in the initrd, the guest's
 // DHCP and its private resolv.conf) and that passt is gone afterwards.
 #include <gtest/gtest.h>
+#include <chrono>
+#include <thread>
+#include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "network/net_harness_support.h"
@@ -77,6 +81,53 @@ TEST(VmNetwork, BridgeWithStaticAddressReachesTheBridge) {
   EXPECT_NE(r.out.find("10.81.0.5/24"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("hello-bridge"), std::string::npos) << r.out;
   EXPECT_EQ(WaitUntilEmpty(VsbLinks, ns), "") << "tap left on the bridge's host";
+}
+
+// SIGKILL of the launcher of a networked VM: QEMU and passt die with it
+// (PDEATHSIG), and the tap goes with QEMU's last fd.
+TEST(VmNetwork, NothingLeftAfterLauncherSigkill) {
+  VSB_REQUIRE(MissingVm());
+  VSB_REQUIRE(MissingNetTools({"ip", "passt"}));
+  TestNetwork net;
+  std::string ns = net.AddNetns("k"), peer = net.AddNetns("p");
+  net.Link(ns, "10.82.0.2/24", peer, "10.82.0.1/24");  // passt needs a routable interface
+  Sh("ip -n " + ns + " route add default via 10.82.0.1");
+  std::string bridge = net.AddBridge(ns, "10.83.0.1/24");
+  std::vector<std::string> argv = {"ip", "netns", "exec", ns};
+  for (const std::string& a : CliCommand()) argv.push_back(a);
+  for (const std::string& a : {std::string("-c"), std::string("qemu:///session"), std::string("-n"),
+                               "vmkill" + std::to_string(getpid()), std::string("-N"), std::string("user"),
+                               std::string("-N"), "bridge=" + bridge + ",address=10.83.0.9/24",
+                               std::string("--"), std::string("sleep"), std::string("60")})
+    argv.push_back(a);
+  const std::string qemu_before = Sh("pgrep -x qemu-system-x86 | sort || true", false).out;
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::vector<char*> cargv;
+    for (std::string& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    execvp("ip", cargv.data());
+    _exit(127);
+  }
+  bool up = false;
+  for (int i = 0; i < 300 && !up; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    up = !VsbLinks(ns).empty() && !PasstProcesses("").empty();
+  }
+  EXPECT_TRUE(up) << "the VM's network never came up";
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  EXPECT_EQ(WaitUntilEmpty(PasstProcesses, ""), "") << "passt still running";
+  EXPECT_EQ(WaitUntilEmpty(VsbLinks, ns), "") << "tap left behind";
+  EXPECT_EQ(WaitUntilEmpty([](const std::string&) { return Sh("pgrep -f 'vmkill[0-9]' || true", false).out; }, ""), "")
+      << "the launcher still running";
+  EXPECT_EQ(WaitUntilEmpty([](const std::string& before) {
+              std::string now = Sh("pgrep -x qemu-system-x86 | sort || true", false).out;
+              return now == before ? std::string() : now;
+            }, qemu_before),
+            "")
+      << "QEMU still running";
 }
 
 }  // namespace
