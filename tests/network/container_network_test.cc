@@ -37,17 +37,6 @@ void ExpectNoLeftovers(const std::string& ns) {
   EXPECT_EQ(WaitUntilEmpty(NoPasta, ""), "") << "pasta still running";
 }
 
-// A client namespace with a default route to a server namespace.
-struct RoutedPair {
-  std::string client, server;
-  explicit RoutedPair(TestNetwork& net) {
-    client = net.AddNetns("c");
-    server = net.AddNetns("s");
-    net.Link(client, "10.77.0.2/24", server, "10.77.0.1/24");
-    Sh("ip -n " + client + " route add default via 10.77.0.1");
-  }
-};
-
 // A namespace with bridge br0 (10.78.0.1/24), where bridged sandboxes plug in.
 struct BridgedHost {
   std::string ns, bridge;
@@ -72,7 +61,7 @@ TEST(ContainerNetwork, DefaultHasOnlyLoopback) {
 TEST(ContainerNetwork, UserModeReachesServerThroughPasta) {
   VSB_REQUIRE(MissingNetTools({"ip", "pasta"}));
   TestNetwork net;
-  RoutedPair pair(net);
+  RoutedPair pair(net, "10.77.0");
   net.StartTcpServer(pair.server, "10.77.0.1", 8080, "hello-user");
   CliRun r = RunCliIn(pair.client, {"-N", "user", "--", "/bin/bash", "-c",
                                     "/usr/sbin/ip -o -4 addr show eth0; timeout 10 cat </dev/tcp/10.77.0.1/8080"});
@@ -85,7 +74,7 @@ TEST(ContainerNetwork, UserModeReachesServerThroughPasta) {
 TEST(ContainerNetwork, UserModeDoesNotReachLauncherLoopback) {
   VSB_REQUIRE(MissingNetTools({"ip", "pasta"}));
   TestNetwork net;
-  RoutedPair pair(net);
+  RoutedPair pair(net, "10.77.0");
   // A service bound to the launcher namespace's loopback only: pasta's
   // defaults (-T auto, gateway mapping) would forward the sandbox to it.
   net.StartTcpServer(pair.client, "127.0.0.1", 8090, "host-loopback");
@@ -164,7 +153,7 @@ TEST(ContainerNetwork, FilterAllowsOnePortAndBlocksAnother) {
 TEST(ContainerNetwork, PublishReachesServerInsideSandbox) {
   VSB_REQUIRE(MissingNetTools({"ip", "pasta"}));
   TestNetwork net;
-  RoutedPair pair(net);
+  RoutedPair pair(net, "10.77.0");
   std::string binary = TestBinary();
   ASSERT_FALSE(binary.empty());
   CliRun sandbox;
@@ -190,21 +179,11 @@ TEST(ContainerNetwork, PublishReachesServerInsideSandbox) {
 TEST(ContainerNetwork, NothingLeftAfterLauncherSigkill) {
   VSB_REQUIRE(MissingNetTools({"ip", "pasta"}));
   TestNetwork net;
-  RoutedPair pair(net);  // pasta needs a routable interface
+  RoutedPair pair(net, "10.77.0");  // pasta needs a routable interface
   BridgedHost host{pair.client, net.AddBridge(pair.client, "10.78.0.1/24")};
-  std::vector<std::string> argv = {"ip", "netns", "exec", host.ns};
-  for (const std::string& a : CliCommand()) argv.push_back(a);
-  for (const char* a : {"-N", "user", "-N", "bridge=br0,address=10.78.0.9/24", "--", "sleep", "60"}) argv.push_back(a);
   std::string run_dirs_before = Sh("ls /tmp | grep -- '-net-' || true").out;
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    std::vector<char*> cargv;
-    for (std::string& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    execvp("ip", cargv.data());
-    _exit(127);
-  }
+  pid_t pid = SpawnCliIn(host.ns, {"-N", "user", "-N", "bridge=br0,address=10.78.0.9/24", "--", "sleep", "60"});
+  ASSERT_GT(pid, 0);
   bool up = false;
   for (int i = 0; i < 100 && !up; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

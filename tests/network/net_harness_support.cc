@@ -206,4 +206,30 @@ CliRun RunCliIn(const std::string& ns, const std::vector<std::string>& args, int
   return RunProgram(argv, "", timeout_s);
 }
 
+pid_t SpawnCliIn(const std::string& ns, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"/usr/sbin/ip", "netns", "exec", ns};
+  for (const std::string& a : CliCommand()) argv.push_back(a);
+  argv.insert(argv.end(), args.begin(), args.end());
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null_fd = open("/dev/null", O_RDWR);
+    dup2(null_fd, 0);
+    dup2(null_fd, 1);
+    dup2(null_fd, 2);
+    std::vector<char*> cargv;
+    for (std::string& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    execv(cargv[0], cargv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+RoutedPair::RoutedPair(TestNetwork& net, const std::string& subnet) {
+  client = net.AddNetns("c");
+  server = net.AddNetns("s");
+  net.Link(client, subnet + ".2/24", server, subnet + ".1/24");
+  Sh("ip -n " + client + " route add default via " + subnet + ".1");
+}
+
 }  // namespace vsb::testing

@@ -62,6 +62,16 @@ class TestNetwork {
 
 // Runs virt-sandbox (CliCommand() + args) inside `ns`.
 CliRun RunCliIn(const std::string& ns, const std::vector<std::string>& args, int timeout_s = 60);
+// Starts it in the background instead (output discarded); returns its pid,
+// which is the launcher's (ip netns exec execs it).
+pid_t SpawnCliIn(const std::string& ns, const std::vector<std::string>& args);
+
+// A client namespace with a default route, over a veth pair, to a server
+// namespace (user mode needs a routable interface).
+struct RoutedPair {
+  std::string client, server;
+  RoutedPair(TestNetwork& net, const std::string& subnet);  // subnet "10.77.0": .2 client, .1 server
+};
 
 // Polls (bounded, ~10 s) until `probe()` returns "", as the kernel deletes a
 // dead namespace's veth pairs asynchronously; returns the last value.

@@ -23,11 +23,9 @@ TEST(VmNetwork, UserModeReachesServerThroughPasst) {
   VSB_REQUIRE(MissingVm());
   VSB_REQUIRE(MissingNetTools({"ip", "passt"}));
   TestNetwork net;
-  std::string client = net.AddNetns("c"), server = net.AddNetns("s");
-  net.Link(client, "10.79.0.2/24", server, "10.79.0.1/24");
-  Sh("ip -n " + client + " route add default via 10.79.0.1");
-  net.StartTcpServer(server, "10.79.0.1", 8080, "hello-vm");
-  CliRun r = RunCliIn(client, {"-c", "qemu:///session", "-N", "user", "--", "/bin/bash", "-c",
+  RoutedPair pair(net, "10.79.0");
+  net.StartTcpServer(pair.server, "10.79.0.1", 8080, "hello-vm");
+  CliRun r = RunCliIn(pair.client, {"-c", "qemu:///session", "-N", "user", "--", "/bin/bash", "-c",
                                "/usr/sbin/ip -o -4 addr show eth0 | grep -q 10.79.0.2 && echo addressed; "
                                "timeout 20 cat </dev/tcp/10.79.0.1/8080"},
                       180);
@@ -44,12 +42,10 @@ TEST(VmNetwork, FilterAllowsOnePortAndBlocksAnother) {
   VSB_REQUIRE(MissingVm());
   VSB_REQUIRE(MissingNetTools({"ip", "passt"}));
   TestNetwork net;
-  std::string client = net.AddNetns("c"), server = net.AddNetns("s");
-  net.Link(client, "10.80.0.2/24", server, "10.80.0.1/24");
-  Sh("ip -n " + client + " route add default via 10.80.0.1");
-  net.StartTcpServer(server, "10.80.0.1", 8080, "allowed-port");
-  net.StartTcpServer(server, "10.80.0.1", 8081, "blocked-port");
-  CliRun r = RunCliIn(client, {"-c", "qemu:///session", "-N",
+  RoutedPair pair(net, "10.80.0");
+  net.StartTcpServer(pair.server, "10.80.0.1", 8080, "allowed-port");
+  net.StartTcpServer(pair.server, "10.80.0.1", 8081, "blocked-port");
+  CliRun r = RunCliIn(pair.client, {"-c", "qemu:///session", "-N",
                                "user,filter=deny-all,filter.allow=out:tcp:10.80.0.1/32:8080", "--",
                                "/bin/bash", "-c",
                                // timeout around the whole connect: bash opens /dev/tcp
@@ -89,27 +85,13 @@ TEST(VmNetwork, NothingLeftAfterLauncherSigkill) {
   VSB_REQUIRE(MissingVm());
   VSB_REQUIRE(MissingNetTools({"ip", "passt"}));
   TestNetwork net;
-  std::string ns = net.AddNetns("k"), peer = net.AddNetns("p");
-  net.Link(ns, "10.82.0.2/24", peer, "10.82.0.1/24");  // passt needs a routable interface
-  Sh("ip -n " + ns + " route add default via 10.82.0.1");
+  RoutedPair pair(net, "10.82.0");  // passt needs a routable interface
+  const std::string& ns = pair.client;
   std::string bridge = net.AddBridge(ns, "10.83.0.1/24");
-  std::vector<std::string> argv = {"ip", "netns", "exec", ns};
-  for (const std::string& a : CliCommand()) argv.push_back(a);
-  for (const std::string& a : {std::string("-c"), std::string("qemu:///session"), std::string("-n"),
-                               "vmkill" + std::to_string(getpid()), std::string("-N"), std::string("user"),
-                               std::string("-N"), "bridge=" + bridge + ",address=10.83.0.9/24",
-                               std::string("--"), std::string("sleep"), std::string("60")})
-    argv.push_back(a);
   const std::string qemu_before = Sh("pgrep -x qemu-system-x86 | sort || true", false).out;
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    std::vector<char*> cargv;
-    for (std::string& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    execvp("ip", cargv.data());
-    _exit(127);
-  }
+  pid_t pid = SpawnCliIn(ns, {"-c", "qemu:///session", "-n", "vmkill" + std::to_string(getpid()), "-N", "user",
+                              "-N", "bridge=" + bridge + ",address=10.83.0.9/24", "--", "sleep", "60"});
+  ASSERT_GT(pid, 0);
   bool up = false;
   for (int i = 0; i < 300 && !up; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
