@@ -19,20 +19,13 @@
 namespace vsb::container {
 namespace {
 
-std::string Read(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
 bool IsDir(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 long Lines(const std::string& path) {
-  std::string text = Read(path);
+  std::string text = testing::ReadText(path);
   return std::count(text.begin(), text.end(), '\n');
 }
 
@@ -83,19 +76,19 @@ TEST(SandboxCgroupTest, LimitsAreWrittenAndDirsRemoved) {
       EXPECT_TRUE(IsDir(d)) << d;
       all += d + "\n";
       if (std::ifstream(d + "/memory.limit_in_bytes")) {
-        EXPECT_EQ(Read(d + "/memory.limit_in_bytes"), "67108864\n");
+        EXPECT_EQ(testing::ReadText(d + "/memory.limit_in_bytes"), "67108864\n");
       }
       if (std::ifstream(d + "/memory.max")) {
-        EXPECT_EQ(Read(d + "/memory.max"), "67108864\n");
+        EXPECT_EQ(testing::ReadText(d + "/memory.max"), "67108864\n");
       }
       if (std::ifstream(d + "/pids.max")) {
-        EXPECT_EQ(Read(d + "/pids.max"), "50\n");
+        EXPECT_EQ(testing::ReadText(d + "/pids.max"), "50\n");
       }
       if (std::ifstream(d + "/cpu.cfs_quota_us")) {
-        EXPECT_EQ(Read(d + "/cpu.cfs_quota_us"), "50000\n");
+        EXPECT_EQ(testing::ReadText(d + "/cpu.cfs_quota_us"), "50000\n");
       }
       if (std::ifstream(d + "/cpu.max")) {
-        EXPECT_EQ(Read(d + "/cpu.max"), "50000 100000\n");
+        EXPECT_EQ(testing::ReadText(d + "/cpu.max"), "50000 100000\n");
       }
     }
     // Every limit reached some group: each file exists in one of the dirs.
@@ -131,9 +124,9 @@ TEST(SandboxCgroupTest, KillAllEndsTheWholeTree) {
   ASSERT_GT(pid, 0);
   std::string procs_file = cg->Dirs().front() + "/cgroup.procs";
   for (int i = 0; i < 500 && Lines(procs_file) < 4; ++i) usleep(10000);
-  EXPECT_GE(Lines(procs_file), 4) << Read(procs_file);
+  EXPECT_GE(Lines(procs_file), 4) << testing::ReadText(procs_file);
   cg->KillAll();
-  EXPECT_EQ(Read(procs_file), "");
+  EXPECT_EQ(testing::ReadText(procs_file), "");
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);

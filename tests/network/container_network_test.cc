@@ -16,13 +16,6 @@
 namespace vsb::testing {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string TestBinary() {
   char buf[4096];
   ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
@@ -93,7 +86,7 @@ TEST(ContainerNetwork, BridgeWithDhcpConfiguresAddressAndResolver) {
   BridgedHost host(net);
   net.StartDhcp(host.ns, host.bridge, "10.78.0.50,10.78.0.60", "10.78.0.53");
   net.StartTcpServer(host.ns, "10.78.0.1", 8081, "hello-bridge");
-  std::string resolv_before = ReadFile("/etc/resolv.conf");
+  std::string resolv_before = ReadText("/etc/resolv.conf");
   CliRun r = RunCliIn(host.ns, {"-N", "bridge=" + host.bridge + ",dhcp", "--", "/bin/bash", "-c",
                                 "/usr/sbin/ip -o -4 addr show eth0; /usr/sbin/ip route; cat /etc/resolv.conf; "
                                 "timeout 10 cat </dev/tcp/10.78.0.1/8081"});
@@ -102,7 +95,7 @@ TEST(ContainerNetwork, BridgeWithDhcpConfiguresAddressAndResolver) {
   EXPECT_NE(r.out.find("default via 10.78.0.1 dev eth0"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("nameserver 10.78.0.53"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("hello-bridge"), std::string::npos) << r.out;
-  EXPECT_EQ(ReadFile("/etc/resolv.conf"), resolv_before);
+  EXPECT_EQ(ReadText("/etc/resolv.conf"), resolv_before);
   ExpectNoLeftovers(host.ns);
 }
 

@@ -100,13 +100,6 @@ inline std::string Describe(const CliRun& run) {
          "\n--- stderr:\n" + run.err.substr(0, 4000);
 }
 
-inline std::string ReadText(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
 // Starts virt-sandbox in the background (stdin /dev/null, stdout and stderr
 // to `log`, its own session) and returns its pid.
 inline pid_t SpawnCli(const std::vector<std::string>& args, const std::string& log = "/dev/null") {

@@ -215,4 +215,23 @@ std::string Golden(const std::string& name, const std::string& actual) {
   return s.str();
 }
 
+std::string ReadText(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+TempFile::TempFile(const std::string& content, const std::string& name) {
+  char tmpl[] = "/tmp/vsb-test-XXXXXX";
+  dir_ = mkdtemp(tmpl) ? tmpl : "/tmp";
+  path_ = dir_ + "/" + name;
+  std::ofstream(path_, std::ios::binary) << content;
+}
+
+TempFile::~TempFile() {
+  unlink(path_.c_str());
+  rmdir(dir_.c_str());
+}
+
 }  // namespace vsb::testing

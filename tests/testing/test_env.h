@@ -10,6 +10,22 @@ namespace vsb::testing {
 // Absolute path of a binary in the build tree (e.g. "virt-sandbox").
 std::string BuildPath(const std::string& name);
 std::string SourcePath(const std::string& rel);
+// The whole content of a file ("" if unreadable).
+std::string ReadText(const std::string& path);
+
+// A file with `content` in a fresh temp dir; both removed at scope end.
+class TempFile {
+ public:
+  explicit TempFile(const std::string& content, const std::string& name = "config.toml");
+  ~TempFile();
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string dir_, path_;
+};
+
 // The golden file tests/unit/golden/NAME; VSB_UPDATE_GOLDEN=1 first rewrites
 // it with `actual`.
 std::string Golden(const std::string& name, const std::string& actual);

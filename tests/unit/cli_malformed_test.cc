@@ -10,25 +10,7 @@
 
 namespace vsb {
 namespace {
-
-// A file under a fresh temp dir, removed at the end of the test.
-class TempToml {
- public:
-  explicit TempToml(const std::string& content) {
-    char tmpl[] = "/tmp/vsb-cli-test-XXXXXX";
-    dir_ = mkdtemp(tmpl) ? tmpl : "/tmp";
-    path_ = dir_ + "/config.toml";
-    std::ofstream(path_, std::ios::binary) << content;
-  }
-  ~TempToml() {
-    unlink(path_.c_str());
-    rmdir(dir_.c_str());
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string dir_, path_;
-};
+using TempToml = testing::TempFile;
 
 struct Malformed {
   std::string what;

@@ -22,23 +22,7 @@ testing::CliRun RunBare(const std::vector<std::string>& args) {
 }
 
 
-class TempToml {
- public:
-  explicit TempToml(const std::string& content) {
-    char tmpl[] = "/tmp/vsb-cli-test-XXXXXX";
-    dir_ = mkdtemp(tmpl) ? tmpl : "/tmp";
-    path_ = dir_ + "/config.toml";
-    std::ofstream(path_) << content;
-  }
-  ~TempToml() {
-    unlink(path_.c_str());
-    rmdir(dir_.c_str());
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string dir_, path_;
-};
+using TempToml = testing::TempFile;
 
 // The effective config of a command line, through --dump-config.
 SandboxConfig Dump(std::vector<std::string> args) {

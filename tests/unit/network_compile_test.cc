@@ -5,22 +5,13 @@
 #include <nlohmann/json.hpp>
 
 #include "config/option_parsers.h"
+#include "unit/network_test_support.h"
 #include "policy/container_compile.h"
 #include "policy/network_compile.h"
 
 namespace vsb::policy {
 namespace {
 
-SandboxConfig WithNetworks(const std::vector<std::string>& specs) {
-  SandboxConfig c;
-  c.command = {"true"};
-  for (const std::string& s : specs) {
-    auto n = config::ParseNetwork(s);
-    EXPECT_TRUE(n) << s << ": " << n.error().message();
-    if (n) c.networks.push_back(*n);
-  }
-  return c;
-}
 
 NetworkContext Ctx(uint32_t uid, EngineKind engine = EngineKind::kContainer) {
   NetworkContext ctx;
@@ -33,7 +24,7 @@ NetworkContext Ctx(uint32_t uid, EngineKind engine = EngineKind::kContainer) {
 
 TEST(NetworkCompile, ResolvesEveryValue) {
   auto plan = CompileNetwork(
-      WithNetworks({"bridge=br0,mac=02:AA:BB:CC:DD:EE,mtu=1400,address=192.0.2.10/24%192.0.2.255,"
+      testing::ConfigWithNetworks({"bridge=br0,mac=02:AA:BB:CC:DD:EE,mtu=1400,address=192.0.2.10/24%192.0.2.255,"
                     "address=2001:DB8::10/64,route=default%192.0.2.1,route=2001:db8:1::/48%2001:db8::1,"
                     "dns=192.0.2.1",
                     "user,publish=8080:80,publish=5353:53/udp,dns=192.0.2.1,dns=2001:db8::53"}),
@@ -60,10 +51,10 @@ TEST(NetworkCompile, ResolvesEveryValue) {
 }
 
 TEST(NetworkCompile, HostNamesAndMacsAreShortUniqueAndLocal) {
-  auto a = CompileNetwork(WithNetworks({"user", "user"}), Ctx(0));
+  auto a = CompileNetwork(testing::ConfigWithNetworks({"user", "user"}), Ctx(0));
   NetworkContext other = Ctx(0);
   other.sandbox_name = "web2";
-  auto b = CompileNetwork(WithNetworks({"user"}), other);
+  auto b = CompileNetwork(testing::ConfigWithNetworks({"user"}), other);
   ASSERT_TRUE(a && b);
   const auto& i0 = a->interfaces[0];
   const auto& i1 = a->interfaces[1];
@@ -83,18 +74,18 @@ TEST(NetworkCompile, HostNamesAndMacsAreShortUniqueAndLocal) {
 }
 
 TEST(NetworkCompile, BridgeNeedsRoot) {
-  auto plan = CompileNetwork(WithNetworks({"user", "bridge=br0"}), Ctx(1000));
+  auto plan = CompileNetwork(testing::ConfigWithNetworks({"user", "bridge=br0"}), Ctx(1000));
   ASSERT_FALSE(plan);
   EXPECT_EQ(plan.error().message().rfind("-N eth1: bridge=br0 needs root", 0), 0u) << plan.error().message();
-  EXPECT_TRUE(CompileNetwork(WithNetworks({"user,publish=8080:80"}), Ctx(1000)));
+  EXPECT_TRUE(CompileNetwork(testing::ConfigWithNetworks({"user,publish=8080:80"}), Ctx(1000)));
 }
 
 TEST(NetworkCompile, VmTakesFiltersUserAndBridge) {
   // The guest init applies the same ruleset inside the guest (VM plans).
-  auto plan = CompileNetwork(WithNetworks({"user,filter=deny-all"}), Ctx(0, EngineKind::kVm));
+  auto plan = CompileNetwork(testing::ConfigWithNetworks({"user,filter=deny-all"}), Ctx(0, EngineKind::kVm));
   ASSERT_TRUE(plan) << plan.error().message();
   EXPECT_FALSE(plan->nft_ruleset.empty());
-  EXPECT_TRUE(CompileNetwork(WithNetworks({"user", "bridge=br0,dhcp"}), Ctx(0, EngineKind::kVm)));
+  EXPECT_TRUE(CompileNetwork(testing::ConfigWithNetworks({"user", "bridge=br0,dhcp"}), Ctx(0, EngineKind::kVm)));
 }
 
 TEST(NetworkCompile, LibraryCallersCannotSkipChecks) {
@@ -112,7 +103,7 @@ TEST(NetworkCompile, LibraryCallersCannotSkipChecks) {
 }
 
 TEST(NetworkCompile, NoNetworksMeansLoopbackOnly) {
-  auto plan = CompileNetwork(WithNetworks({}), Ctx(0));
+  auto plan = CompileNetwork(testing::ConfigWithNetworks({}), Ctx(0));
   ASSERT_TRUE(plan);
   EXPECT_FALSE(plan->enabled());
 }
@@ -121,7 +112,7 @@ TEST(NetworkCompile, ContainerPlanJsonShowsTheNetworkOnlyWhenThere) {
   host::HostFacts f;
   f.caller = {0, 0, {}, "root", "/root"};
   f.cwd = "/";
-  SandboxConfig c = WithNetworks({"user,publish=8080:80,filter=deny-all"});
+  SandboxConfig c = testing::ConfigWithNetworks({"user,publish=8080:80,filter=deny-all"});
   c.name = "web";
   auto plan = CompileContainer(c, f);
   ASSERT_TRUE(plan) << plan.error().message();

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "config/option_parsers.h"
+#include "unit/network_test_support.h"
 #include "policy/network_compile.h"
 #include "testing/test_env.h"
 
@@ -24,14 +25,7 @@ NetworkContext Context() {
 
 // The plan for these -N specs, compiled for the container engine as root.
 NetworkPlan Plan(const std::vector<std::string>& specs) {
-  SandboxConfig c;
-  c.command = {"true"};
-  for (const std::string& s : specs) {
-    auto n = config::ParseNetwork(s);
-    EXPECT_TRUE(n) << s << ": " << n.error().message();
-    if (n) c.networks.push_back(*n);
-  }
-  auto plan = CompileNetwork(c, Context());
+  auto plan = CompileNetwork(testing::ConfigWithNetworks(specs), Context());
   EXPECT_TRUE(plan) << plan.error().message();
   return plan ? *plan : NetworkPlan{};
 }
